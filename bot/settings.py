@@ -1,0 +1,51 @@
+"""Configuration from the environment or a .env file; a platform whose settings are absent is off."""
+
+from functools import lru_cache
+from typing import Literal
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Every setting Haven reads, named as in DESIGN.md."""
+
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore", populate_by_name=True)
+
+    database_url: str = Field(default="", alias="DATABASE_URL")
+    port: int = Field(default=3978, alias="PORT", ge=0, le=65535)
+    haven_env: Literal["development", "production"] = Field(
+        default="development", alias="HAVEN_ENV"
+    )
+    sentiment_analyser: Literal["combined", "textblob", "vader"] = Field(
+        default="combined", alias="HAVEN_SENTIMENT_ANALYSER"
+    )
+    slack_bot_token: str = Field(default="", alias="SLACK_BOT_TOKEN")
+    slack_signing_secret: str = Field(default="", alias="SLACK_SIGNING_SECRET")
+    slack_app_token: str = Field(default="", alias="SLACK_APP_TOKEN")
+    slack_client_id: str = Field(default="", alias="SLACK_CLIENT_ID")
+    slack_client_secret: str = Field(default="", alias="SLACK_CLIENT_SECRET")
+    slack_api_url: str = Field(default="https://slack.com/api/", alias="SLACK_API_URL")
+    microsoft_app_id: str = Field(default="", alias="MICROSOFT_APP_ID")
+    microsoft_app_password: str = Field(default="", alias="MICROSOFT_APP_PASSWORD")
+    microsoft_app_type: str = Field(default="MultiTenant", alias="MICROSOFT_APP_TYPE")
+    microsoft_app_tenant_id: str = Field(default="", alias="MICROSOFT_APP_TENANT_ID")
+
+    @property
+    def slack_enabled(self) -> bool:
+        """Return whether Slack has enough settings to run."""
+        has_credentials = bool(
+            self.slack_bot_token or (self.slack_client_id and self.slack_client_secret)
+        )
+        return has_credentials and bool(self.slack_signing_secret or self.slack_app_token)
+
+    @property
+    def teams_enabled(self) -> bool:
+        """Return whether Teams can run: with an app id, or without auth outside production."""
+        return bool(self.microsoft_app_id) or self.haven_env != "production"
+
+
+@lru_cache(maxsize=1)
+def load_settings() -> Settings:
+    """Read the settings once per process."""
+    return Settings()

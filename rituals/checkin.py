@@ -1,0 +1,136 @@
+"""Meeting check-in: a mood from 1 to 5 and an optional word, shared in the thread or kept private."""
+
+from dataclasses import dataclass
+from statistics import mean
+
+from sqlalchemy.exc import IntegrityError
+
+from rituals.clock import utcnow
+from rituals.context import RitualScope, require_open
+from rituals.errors import InvalidAnswer
+from rituals.messages import MOOD_LABELS, CheckinPrompt, RoundSummary, SharedCheckin
+from rituals.ports import NotifierRegistry
+from rituals.sentiment import score_text
+from rituals.texts import clean_text
+from storage.models import Answer, Occurrence
+from storage.occurrences import find_answer, named_answers
+
+DEFAULT_QUESTION = "How are you arriving today? Pick a mood and, if you like, add one word."
+WEATHER = ((4.5, "☀️ sunny"), (3.5, "🌤 mostly sunny"), (2.5, "⛅ mixed"), (1.5, "🌧 rainy"))
+
+
+@dataclass(frozen=True)
+class CheckinReceipt:
+    """What the member is told after answering."""
+
+    mood: int
+    text: str | None
+    changed: bool
+
+
+def prompt(scope: RitualScope, occurrence: Occurrence) -> CheckinPrompt:
+    """Build the channel prompt of a check-in occurrence."""
+    return CheckinPrompt(
+        occurrence_id=occurrence.id,
+        question=scope.ritual.question or DEFAULT_QUESTION,
+        mode=scope.ritual.mode,
+        closes_at=occurrence.closes_at,
+    )
+
+
+async def record(
+    *,
+    scope: RitualScope,
+    occurrence: Occurrence,
+    notifiers: NotifierRegistry,
+    user_id: str,
+    mood: int,
+    text: str | None = None,
+    display_name: str = "",
+) -> CheckinReceipt:
+    """Record or replace a member's check-in; in shared mode, show it in the thread."""
+    require_open(occurrence)
+    if mood not in MOOD_LABELS:
+        raise InvalidAnswer(f"A mood is a whole number from 1 to 5, not {mood!r}.")
+    text = clean_text(text)
+    member = scope.member_answering(user_id=user_id, display_name=display_name)
+    session = scope.session
+    answer = find_answer(session=session, occurrence_id=occurrence.id, member_id=member.id)
+    changed = answer is not None
+    if answer is None:
+        answer = Answer(occurrence_id=occurrence.id, member_id=member.id, answered_at=utcnow())
+    if changed and text is None:
+        text = answer.text  # a second click on a mood keeps the word given earlier
+    answer.mood, answer.text, answer.answered_at = mood, text, utcnow()
+    answer.sentiment = score_text(text)
+    session.add(answer)
+    try:
+        session.commit()
+    except IntegrityError:  # a concurrent first answer won the race: replace it instead
+        session.rollback()
+        return await record(
+            scope=scope,
+            occurrence=occurrence,
+            notifiers=notifiers,
+            user_id=user_id,
+            mood=mood,
+            text=text,
+            display_name=display_name,
+        )
+    if scope.ritual.mode == "shared" and occurrence.message_ref:
+        await _show_in_thread(
+            scope, occurrence, notifiers, answer, member.display_name or "Someone"
+        )
+    return CheckinReceipt(mood=mood, text=text, changed=changed)
+
+
+async def _show_in_thread(
+    scope: RitualScope,
+    occurrence: Occurrence,
+    notifiers: NotifierRegistry,
+    answer: Answer,
+    name: str,
+) -> None:
+    notifier = scope.notifier(notifiers)
+    shared = SharedCheckin(
+        occurrence_id=occurrence.id, display_name=name, mood=answer.mood or 0, text=answer.text
+    )
+    if answer.message_ref:
+        await notifier.update_message(
+            channel=scope.channel, message_ref=answer.message_ref, message=shared
+        )
+        return
+    answer.message_ref = await notifier.post_in_thread(
+        channel=scope.channel, thread_ref=occurrence.message_ref, message=shared
+    )
+    scope.session.add(answer)
+    scope.session.commit()
+
+
+def answered_member_ids(scope: RitualScope, occurrence: Occurrence) -> set[int]:
+    """Return who has answered the occurrence."""
+    return {
+        a.member_id for a in named_answers(session=scope.session, occurrence_ids=[occurrence.id])
+    }
+
+
+def weather(mean_mood: float) -> str:
+    """Return the team 'weather' for a mean mood."""
+    return next((label for floor, label in WEATHER if mean_mood >= floor), "⛈ stormy")
+
+
+def summarize(scope: RitualScope, occurrence: Occurrence) -> RoundSummary:
+    """Summarise the round: count and team weather, never an individual private answer."""
+    answers = named_answers(session=scope.session, occurrence_ids=[occurrence.id])
+    count = len(answers)
+    lines = [f"{count} of {occurrence.invited_count} checked in."]
+    if count >= scope.team.threshold_numbers:
+        lines.append(f"Team weather: {weather(mean(a.mood for a in answers if a.mood))}.")
+    elif count:
+        lines.append(f"Team weather is shown from {scope.team.threshold_numbers} answers on.")
+    return RoundSummary(
+        occurrence_id=occurrence.id,
+        ritual_kind="checkin",
+        title="Check-in closed — thank you",
+        lines=tuple(lines),
+    )

@@ -1,0 +1,131 @@
+"""Failure celebration: a weekly thread where people share what went wrong and what it taught them."""
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import select
+
+from rituals.anonymity import new_anonymous_key
+from rituals.clock import utcnow
+from rituals.context import RitualScope, require_open
+from rituals.errors import InvalidAnswer
+from rituals.messages import AnonymousStoryPost, FailureThreadOpener, RoundSummary
+from rituals.ports import NotifierRegistry
+from rituals.sentiment import score_text
+from rituals.texts import clean_text
+from storage.models import AnonymousAnswer, Member, Occurrence, Story
+from storage.occurrences import anonymous_answers, stories
+
+DEFAULT_QUESTION = "What didn't go as planned this week, and what did it teach you?"
+
+
+def opener(scope: RitualScope, occurrence: Occurrence) -> FailureThreadOpener:
+    """Build the thread opener."""
+    return FailureThreadOpener(
+        occurrence_id=occurrence.id,
+        question=scope.ritual.question or DEFAULT_QUESTION,
+        closes_at=occurrence.closes_at,
+    )
+
+
+def record_story(
+    *,
+    scope: RitualScope,
+    occurrence: Occurrence,
+    user_id: str,
+    message_ref: str,
+    text: str | None,
+    display_name: str = "",
+) -> Story | None:
+    """Count a reply in the thread as a story; a replayed message changes nothing."""
+    require_open(occurrence)
+    text = clean_text(text)
+    if text is None:
+        return None
+    member = scope.member_answering(user_id=user_id, display_name=display_name)
+    story = Story(
+        occurrence_id=occurrence.id,
+        member_id=member.id,
+        message_ref=message_ref,
+        text=text,
+        sentiment=score_text(text),
+        shared_at=utcnow(),
+    )
+    scope.session.add(story)
+    try:
+        scope.session.commit()
+    except IntegrityError:
+        scope.session.rollback()
+        return None
+    return story
+
+
+async def share_anonymously(
+    *, scope: RitualScope, occurrence: Occurrence, notifiers: NotifierRegistry, text: str | None
+) -> str:
+    """Post a story in the thread on the author's behalf and store it without a trace of them."""
+    require_open(occurrence)
+    text = clean_text(text)
+    if text is None:
+        raise InvalidAnswer("An empty story was not shared; write a few words.")
+    scope.session.add(
+        AnonymousAnswer(
+            key=new_anonymous_key(),
+            occurrence_id=occurrence.id,
+            kind="story",
+            text=text,
+            sentiment=score_text(text),
+            answered_on=utcnow().date(),
+        )
+    )
+    scope.session.commit()
+    notifier = scope.notifier(notifiers)
+    post = AnonymousStoryPost(occurrence_id=occurrence.id, text=text)
+    return await notifier.post_in_thread(
+        channel=scope.channel, thread_ref=occurrence.message_ref, message=post
+    )
+
+
+def add_reactions(
+    *, scope: RitualScope, occurrence: Occurrence, message_ref: str, delta: int
+) -> None:
+    """Count reactions added to (or removed from) a story reply."""
+    story = scope.session.exec(
+        select(Story).where(Story.occurrence_id == occurrence.id, Story.message_ref == message_ref)
+    ).first()
+    if story is not None:
+        story.reactions = max(0, story.reactions + delta)
+        scope.session.add(story)
+        scope.session.commit()
+
+
+def leader_shared(scope: RitualScope, occurrence_ids: list[int]) -> bool:
+    """Return whether a leader of the team shared a story by name in these occurrences."""
+    named = stories(session=scope.session, occurrence_ids=occurrence_ids)
+    leader_ids = {
+        m.id
+        for m in scope.session.exec(
+            select(Member).where(Member.team_id == scope.team.id, Member.is_leader)
+        )
+    }
+    return any(story.member_id in leader_ids for story in named)
+
+
+def summarize(scope: RitualScope, occurrence: Occurrence) -> RoundSummary:
+    """Thank the team with counts: stories shared, anonymously or not, and reactions."""
+    named = stories(session=scope.session, occurrence_ids=[occurrence.id])
+    anonymous = anonymous_answers(
+        session=scope.session, occurrence_ids=[occurrence.id], kind="story"
+    )
+    total = len(named) + len(anonymous)
+    reactions = sum(story.reactions for story in named)
+    lines = [f"{total} stories shared ({len(anonymous)} anonymously), {reactions} reactions."]
+    lines.append(
+        "Thank you for making it normal to talk about what didn't work."
+        if total
+        else "No stories this week — next week, try going first with a small one."
+    )
+    return RoundSummary(
+        occurrence_id=occurrence.id,
+        ritual_kind="failure_celebration",
+        title="Failure celebration closed — thank you",
+        lines=tuple(lines),
+    )

@@ -1,0 +1,135 @@
+"""Anonymous feedback: a question by direct message, answers kept with no link to who wrote them."""
+
+import logging
+import random
+from dataclasses import dataclass
+
+from sqlalchemy.exc import IntegrityError
+
+from rituals.anonymity import answer_digest, new_anonymous_key
+from rituals.clock import utcnow
+from rituals.context import RitualScope, require_open
+from rituals.errors import InvalidAnswer
+from rituals.messages import FeedbackBatch, FeedbackPrompt, RoundSummary
+from rituals.ports import NotifierRegistry
+from rituals.sentiment import score_text
+from rituals.texts import clean_text
+from storage.models import AnonymousAnswer, AnonymousGuard, Occurrence
+from storage.occurrences import anonymous_answers, guard_digests
+from storage.teams import active_members, leaders
+
+log = logging.getLogger(__name__)
+DEFAULT_QUESTION = "What makes it hard to speak up here?"
+
+
+@dataclass(frozen=True)
+class FeedbackReceipt:
+    """What the author is told: stored anonymously, and when the leader will see it."""
+
+    answers_so_far: int
+    threshold: int
+
+
+def prompt(scope: RitualScope, occurrence: Occurrence) -> FeedbackPrompt:
+    """Build the direct-message question."""
+    return FeedbackPrompt(
+        occurrence_id=occurrence.id,
+        question=scope.ritual.question or DEFAULT_QUESTION,
+        threshold=scope.team.threshold_texts,
+        closes_at=occurrence.closes_at,
+    )
+
+
+def record(
+    *, scope: RitualScope, occurrence: Occurrence, user_id: str, text: str | None
+) -> FeedbackReceipt:
+    """Store an anonymous answer once per member; the stored row cannot be traced to them."""
+    require_open(occurrence)
+    text = clean_text(text)
+    if text is None:
+        raise InvalidAnswer("An empty answer was not saved; write a few words.")
+    if occurrence.hash_key is None:
+        raise InvalidAnswer("This question is closed.")
+    member = scope.member_answering(user_id=user_id)
+    session = scope.session
+    session.add(
+        AnonymousGuard(
+            occurrence_id=occurrence.id,
+            digest=answer_digest(key=occurrence.hash_key, member_id=member.id),
+        )
+    )
+    session.add(
+        AnonymousAnswer(
+            key=new_anonymous_key(),
+            occurrence_id=occurrence.id,
+            kind="feedback",
+            text=text,
+            sentiment=score_text(text),
+            answered_on=utcnow().date(),
+        )
+    )
+    try:
+        session.commit()
+    except IntegrityError:
+        session.rollback()
+        raise InvalidAnswer(
+            "You have already answered this question; anonymous answers cannot be changed."
+        ) from None
+    count = len(anonymous_answers(session=session, occurrence_ids=[occurrence.id], kind="feedback"))
+    log.info("anonymous feedback stored for occurrence %s", occurrence.id)
+    return FeedbackReceipt(answers_so_far=count, threshold=scope.team.threshold_texts)
+
+
+def answered_member_ids(scope: RitualScope, occurrence: Occurrence) -> set[int]:
+    """Return who has answered, recognisable only while the occurrence's key exists."""
+    if occurrence.hash_key is None:
+        return set()
+    digests = guard_digests(session=scope.session, occurrence_id=occurrence.id)
+    members = active_members(session=scope.session, team_id=scope.team.id)
+    return {
+        m.id for m in members if answer_digest(key=occurrence.hash_key, member_id=m.id) in digests
+    }
+
+
+async def release(
+    *, scope: RitualScope, occurrence: Occurrence, notifiers: NotifierRegistry
+) -> int:
+    """Send the answers to the leaders in one shuffled batch if at least k exist; return how many."""
+    answers = list(
+        anonymous_answers(session=scope.session, occurrence_ids=[occurrence.id], kind="feedback")
+    )
+    if len(answers) < scope.team.threshold_texts or any(a.released for a in answers):
+        return 0
+    random.SystemRandom().shuffle(answers)
+    batch = FeedbackBatch(
+        occurrence_id=occurrence.id,
+        question=scope.ritual.question or DEFAULT_QUESTION,
+        items=tuple((a.key, a.text) for a in answers),
+    )
+    notifier = scope.notifier(notifiers)
+    for leader in leaders(session=scope.session, team_id=scope.team.id):
+        await notifier.send_direct(person=scope.person(leader), message=batch)
+    for answer in answers:
+        answer.released = True
+        scope.session.add(answer)
+    scope.session.commit()
+    return len(answers)
+
+
+def summarize(scope: RitualScope, occurrence: Occurrence, released: int) -> RoundSummary:
+    """Summarise the question: how many answered and whether the answers reached the leaders."""
+    count = len(
+        anonymous_answers(session=scope.session, occurrence_ids=[occurrence.id], kind="feedback")
+    )
+    k = scope.team.threshold_texts
+    outcome = (
+        f"{released} answers went to the team's leaders in one shuffled batch."
+        if released
+        else f"Answers are withheld: {count} of the needed {k}, so none is shown to anyone."
+    )
+    return RoundSummary(
+        occurrence_id=occurrence.id,
+        ritual_kind="anonymous_feedback",
+        title="Anonymous feedback closed — thank you",
+        lines=(f"{count} anonymous answers.", outcome),
+    )

@@ -1,0 +1,120 @@
+"""Scheduler jobs: module-level functions taking ids, so a persistent job store can hold them."""
+
+import logging
+from dataclasses import dataclass
+
+from sqlalchemy.engine import Engine
+
+from rituals.clock import utcnow
+from rituals.context import RitualScope, answer_window
+from rituals.errors import HavenError
+from rituals.lifecycle import close_occurrence, open_occurrence, send_reminders
+from rituals.ports import NotifierRegistry
+from rituals.scheduling import due_time
+from storage.db import session_scope
+from storage.occurrences import active_rituals, open_occurrences
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Runtime:
+    """What jobs need at run time: the database and the platforms."""
+
+    engine: Engine
+    notifiers: NotifierRegistry
+
+
+_runtime: Runtime | None = None
+
+
+def install_runtime(runtime: Runtime | None) -> None:
+    """Give the jobs of this process their database and notifiers."""
+    global _runtime
+    _runtime = runtime
+
+
+def current_runtime() -> Runtime:
+    """Return the installed runtime; jobs cannot run without one."""
+    if _runtime is None:
+        raise RuntimeError("no Haven runtime installed in this process")
+    return _runtime
+
+
+async def open_ritual_job(ritual_id: int) -> int | None:
+    """Open the ritual's due occurrence, if any; return its id."""
+    runtime = current_runtime()
+    now = utcnow()
+    with session_scope(runtime.engine) as session:
+        scope = RitualScope.of_ritual(session=session, ritual_id=ritual_id)
+        if scope.ritual.paused:
+            return None
+        due = due_time(
+            schedule=scope.ritual.schedule,
+            timezone=scope.team.timezone,
+            working_days=scope.team.working_days,
+            window=answer_window(scope.ritual),
+            now=now,
+        )
+        if due is None:
+            return None
+        occurrence = await open_occurrence(
+            session=session,
+            notifiers=runtime.notifiers,
+            ritual_id=ritual_id,
+            scheduled_at=due,
+            now=now,
+        )
+        return occurrence.id if occurrence else None
+
+
+async def remind_job(occurrence_id: int) -> int:
+    """Send the occurrence's reminders."""
+    runtime = current_runtime()
+    with session_scope(runtime.engine) as session:
+        return await send_reminders(
+            session=session, notifiers=runtime.notifiers, occurrence_id=occurrence_id
+        )
+
+
+async def close_job(occurrence_id: int) -> None:
+    """Close the occurrence and post its summary."""
+    runtime = current_runtime()
+    with session_scope(runtime.engine) as session:
+        await close_occurrence(
+            session=session, notifiers=runtime.notifiers, occurrence_id=occurrence_id
+        )
+
+
+async def sweep_job() -> None:
+    """Catch up what is due: missed openings still in their window, reminders and closes."""
+    runtime = current_runtime()
+    with session_scope(runtime.engine) as session:
+        ritual_ids = [ritual.id for ritual, _team in active_rituals(session=session)]
+    for ritual_id in ritual_ids:
+        await _guarded(open_ritual_job, ritual_id)
+    now = utcnow()
+    with session_scope(runtime.engine) as session:
+        due = [
+            (
+                o.id,
+                o.closes_at <= now,
+                not o.reminded and now >= o.scheduled_at + (o.closes_at - o.scheduled_at) / 2,
+            )
+            for o in open_occurrences(session=session)
+        ]
+    for occurrence_id, closing, reminding in due:
+        if closing:
+            await _guarded(close_job, occurrence_id)
+        elif reminding:
+            await _guarded(remind_job, occurrence_id)
+
+
+async def _guarded(job, target_id: int) -> None:  # type: ignore[no-untyped-def]
+    """Run one step so that a failure is logged and never stops the others."""
+    try:
+        await job(target_id)
+    except HavenError as error:
+        log.warning("%s(%s) skipped: %s", job.__name__, target_id, error)
+    except Exception:
+        log.exception("%s(%s) failed", job.__name__, target_id)

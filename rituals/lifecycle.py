@@ -1,0 +1,222 @@
+"""One life cycle for every ritual: open (prompt sent) → reminders → close with a summary → aggregate."""
+
+import logging
+from datetime import datetime
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session
+
+from rituals import checkin, failure, feedback, pulse
+from rituals.anonymity import new_anonymous_key, new_hash_key
+from rituals.clock import local_iso_week, utcnow
+from rituals.context import RitualScope, answer_window
+from rituals.messages import Reminder, RoundSummary
+from rituals.ports import NotifierRegistry
+from rituals.pulse_items import items_for_sequence
+from rituals.signals import refresh_week_signals
+from storage.models import AnonymousAnswer, Member, Occurrence
+from storage.occurrences import anonymous_answers, count_occurrences, delete_guards, find_occurrence
+from storage.teams import active_members, upsert_member
+
+log = logging.getLogger(__name__)
+
+REMINDER_TEXT = {
+    "checkin": "The team check-in is still open — a click on your mood is all it takes.",
+    "anonymous_feedback": "Your anonymous answer to this month's question is still welcome.",
+    "safety_pulse": "This week's two-question safety pulse is waiting for you in our chat.",
+}
+
+
+async def open_occurrence(
+    *,
+    session: Session,
+    notifiers: NotifierRegistry,
+    ritual_id: int,
+    scheduled_at: datetime,
+    now: datetime | None = None,
+) -> Occurrence | None:
+    """Open the ritual's occurrence at scheduled_at once: None when paused, too late or already sent."""
+    now = now or utcnow()
+    scope = RitualScope.of_ritual(session=session, ritual_id=ritual_id)
+    window = answer_window(scope.ritual)
+    if scope.ritual.paused or now >= scheduled_at + window:
+        return None
+    if find_occurrence(session=session, ritual_id=ritual_id, scheduled_at=scheduled_at):
+        return None
+    sequence = count_occurrences(session=session, ritual_id=ritual_id)
+    occurrence = Occurrence(
+        ritual_id=ritual_id,
+        scheduled_at=scheduled_at,
+        closes_at=scheduled_at + window,
+        iso_week=local_iso_week(scheduled_at, scope.team.timezone),
+        sequence=sequence,
+        pulse_items=",".join(map(str, items_for_sequence(sequence)))
+        if scope.ritual.kind == "safety_pulse"
+        else "",
+        hash_key=new_hash_key() if scope.ritual.kind == "anonymous_feedback" else None,
+    )
+    session.add(occurrence)
+    try:
+        session.commit()  # the unique (ritual, scheduled time) key makes a second send impossible
+    except IntegrityError:
+        session.rollback()
+        return None
+    invitees = await _invitees(scope, notifiers)
+    occurrence.invited_count = len(invitees)
+    await _send_prompt(scope, occurrence, notifiers, invitees)
+    session.add(occurrence)
+    session.commit()
+    log.info("opened %s occurrence %s of team %s", scope.ritual.kind, occurrence.id, scope.team.id)
+    return occurrence
+
+
+async def _invitees(scope: RitualScope, notifiers: NotifierRegistry) -> list[Member]:
+    """Return the members to prompt now, refreshing the roster from the channel when it defines the team."""
+    members = list(active_members(session=scope.session, team_id=scope.team.id))
+    away: set[str] = set()
+    if scope.team.members_from_channel:
+        people = await scope.notifier(notifiers).channel_members(channel=scope.channel)
+        present = {person.user_id for person in people}
+        away = {person.user_id for person in people if person.away}
+        for person in people:
+            upsert_member(
+                session=scope.session,
+                team_id=scope.team.id,
+                platform_user_id=person.user_id,
+                display_name=person.display_name,
+            )
+        for member in members:
+            if member.platform_user_id not in present and not member.is_leader:
+                member.active = False
+                scope.session.add(member)
+        scope.session.commit()
+        members = list(active_members(session=scope.session, team_id=scope.team.id))
+    return [member for member in members if member.platform_user_id not in away]
+
+
+async def _send_prompt(
+    scope: RitualScope, occurrence: Occurrence, notifiers: NotifierRegistry, invitees: list[Member]
+) -> None:
+    notifier = scope.notifier(notifiers)
+    kind = scope.ritual.kind
+    if kind == "checkin":
+        occurrence.message_ref = await notifier.post_to_channel(
+            channel=scope.channel, message=checkin.prompt(scope, occurrence)
+        )
+    elif kind == "failure_celebration":
+        occurrence.message_ref = await notifier.post_to_channel(
+            channel=scope.channel, message=failure.opener(scope, occurrence)
+        )
+    else:
+        message = (
+            feedback.prompt(scope, occurrence)
+            if kind == "anonymous_feedback"
+            else pulse.prompt(occurrence)
+        )
+        for member in invitees:
+            await notifier.send_direct(person=scope.person(member), message=message)
+
+
+def _answered(scope: RitualScope, occurrence: Occurrence) -> set[int]:
+    kind = scope.ritual.kind
+    if kind == "checkin":
+        return checkin.answered_member_ids(scope, occurrence)
+    if kind == "safety_pulse":
+        return pulse.answered_member_ids(scope, occurrence)
+    if kind == "anonymous_feedback":
+        return feedback.answered_member_ids(scope, occurrence)
+    return set()
+
+
+async def send_reminders(
+    *, session: Session, notifiers: NotifierRegistry, occurrence_id: int
+) -> int:
+    """Nudge, by direct message, each member who has not answered; return how many were nudged."""
+    scope, occurrence = RitualScope.of_occurrence(session=session, occurrence_id=occurrence_id)
+    if occurrence.status != "open" or occurrence.reminded or scope.ritual.kind not in REMINDER_TEXT:
+        return 0  # sharing a failure stays voluntary: no reminders for that ritual
+    occurrence.reminded = True
+    session.add(occurrence)
+    session.commit()
+    answered = _answered(scope, occurrence)
+    notifier = scope.notifier(notifiers)
+    reminder = Reminder(
+        occurrence_id=occurrence_id,
+        ritual_kind=scope.ritual.kind,
+        text=REMINDER_TEXT[scope.ritual.kind],
+    )
+    pending = [
+        m for m in active_members(session=session, team_id=scope.team.id) if m.id not in answered
+    ]
+    for member in pending:
+        await notifier.send_direct(person=scope.person(member), message=reminder)
+    return len(pending)
+
+
+async def close_occurrence(
+    *,
+    session: Session,
+    notifiers: NotifierRegistry,
+    occurrence_id: int,
+    now: datetime | None = None,
+) -> RoundSummary | None:
+    """Close an occurrence: post its summary, forget who answered anonymously, refresh the week's signals."""
+    scope, occurrence = RitualScope.of_occurrence(session=session, occurrence_id=occurrence_id)
+    if occurrence.status != "open":
+        return None
+    occurrence.status = "closed"
+    session.add(occurrence)
+    session.commit()
+    released = 0
+    if scope.ritual.kind == "anonymous_feedback":
+        released = await feedback.release(scope=scope, occurrence=occurrence, notifiers=notifiers)
+    _forget_authors(session, occurrence)
+    summary = _summary(scope, occurrence, released)
+    notifier = scope.notifier(notifiers)
+    if scope.ritual.kind in ("checkin", "failure_celebration") and occurrence.message_ref:
+        await notifier.update_message(
+            channel=scope.channel, message_ref=occurrence.message_ref, message=summary
+        )
+    refresh_week_signals(
+        session=session, team_id=scope.team.id, iso_week=occurrence.iso_week, now=now
+    )
+    return summary
+
+
+def _summary(scope: RitualScope, occurrence: Occurrence, released: int) -> RoundSummary:
+    kind = scope.ritual.kind
+    if kind == "checkin":
+        return checkin.summarize(scope, occurrence)
+    if kind == "failure_celebration":
+        return failure.summarize(scope, occurrence)
+    if kind == "anonymous_feedback":
+        return feedback.summarize(scope, occurrence, released)
+    return pulse.summarize(scope, occurrence)
+
+
+def _forget_authors(session: Session, occurrence: Occurrence) -> None:
+    """Drop the hash key and guards, and rewrite anonymous rows under new keys in random order."""
+    occurrence.hash_key = None
+    session.add(occurrence)
+    delete_guards(session=session, occurrence_id=occurrence.id)
+    rows = list(anonymous_answers(session=session, occurrence_ids=[occurrence.id]))
+    copies = [
+        AnonymousAnswer(
+            key=new_anonymous_key(),
+            occurrence_id=row.occurrence_id,
+            kind=row.kind,
+            text=row.text,
+            sentiment=row.sentiment,
+            answered_on=row.answered_on,
+            released=row.released,
+        )
+        for row in rows
+    ]
+    for row in rows:
+        session.delete(row)
+    session.flush()
+    copies.sort(
+        key=lambda row: row.key
+    )  # random keys: insertion order no longer follows answer order
+    session.add_all(copies)
+    session.commit()
