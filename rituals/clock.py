@@ -1,22 +1,24 @@
-"""Time helpers: Haven stores naive UTC and reasons about weeks in each team's time zone."""
+"""Time helpers: Haven stores aware UTC and reasons about weeks in each team's time zone."""
 
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 
 def utcnow() -> datetime:
-    """Return the current time as naive UTC, the form Haven stores."""
-    return datetime.now(UTC).replace(tzinfo=None, microsecond=0)
+    """Return the current time in UTC, the form Haven stores."""
+    return datetime.now(UTC).replace(microsecond=0)
 
 
 def to_local(moment_utc: datetime, timezone: str) -> datetime:
-    """Convert a naive UTC time to an aware local time in the zone."""
-    return moment_utc.replace(tzinfo=UTC).astimezone(ZoneInfo(timezone))
+    """Convert a UTC time (naive times are read as UTC) to local time in the zone."""
+    if moment_utc.tzinfo is None:
+        moment_utc = moment_utc.replace(tzinfo=UTC)
+    return moment_utc.astimezone(ZoneInfo(timezone))
 
 
 def to_utc(moment: datetime) -> datetime:
-    """Convert an aware time to naive UTC."""
-    return moment.astimezone(UTC).replace(tzinfo=None)
+    """Convert an aware time to UTC."""
+    return moment.astimezone(UTC)
 
 
 def iso_week_of(day: date) -> str:

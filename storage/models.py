@@ -70,8 +70,8 @@ class Occurrence(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     ritual_id: int = Field(foreign_key="ritual.id", index=True)
-    scheduled_at: datetime  # UTC, naive
-    closes_at: datetime  # UTC, naive
+    scheduled_at: datetime  # aware UTC
+    closes_at: datetime  # aware UTC
     iso_week: str = Field(max_length=8, index=True)  # e.g. 2026-W47, in the team's time zone
     sequence: int = Field(default=0)  # 0-based count of earlier occurrences of the ritual
     status: str = Field(default="open", max_length=16)  # open | closed

@@ -1,0 +1,309 @@
+"""Each ritual's life cycle through the console platform: open, answer, remind, close, aggregate."""
+
+from datetime import timedelta
+
+import pytest
+from sqlmodel import select
+
+from rituals import checkin, failure, feedback, pulse
+from rituals.context import RitualScope
+from rituals.errors import InvalidAnswer
+from rituals.lifecycle import close_occurrence, open_occurrence, send_reminders
+from rituals.messages import (
+    CheckinPrompt,
+    FeedbackBatch,
+    FeedbackPrompt,
+    PulsePrompt,
+    Reminder,
+    RoundSummary,
+    SharedCheckin,
+)
+from storage.models import AnonymousAnswer, AnonymousGuard, Answer, Occurrence, TeamWeekSignal
+from tests.conftest import MONDAY_10_BERLIN, ROOM, make_ritual, make_team
+
+NOW = MONDAY_10_BERLIN + timedelta(minutes=1)
+
+
+async def open_kind(session, notifiers, kind, **options):
+    team = make_team(session, **options.pop("team", {}))
+    ritual = make_ritual(session, team, kind, **options)
+    occurrence = await open_occurrence(
+        session=session,
+        notifiers=notifiers,
+        ritual_id=ritual.id,
+        scheduled_at=MONDAY_10_BERLIN,
+        now=NOW,
+    )
+    assert occurrence is not None
+    scope = RitualScope.of_ritual(session=session, ritual_id=ritual.id)
+    return scope, occurrence
+
+
+async def test_checkin_posts_prompt_once_and_invites_the_room(session, notifiers, console):
+    scope, occurrence = await open_kind(session, notifiers, "checkin")
+    again = await open_occurrence(
+        session=session,
+        notifiers=notifiers,
+        ritual_id=scope.ritual.id,
+        scheduled_at=MONDAY_10_BERLIN,
+        now=NOW,
+    )
+    assert again is None
+    prompts = [m for m in console.sent_to(ROOM, "channel") if isinstance(m, CheckinPrompt)]
+    assert len(prompts) == 1
+    assert occurrence.invited_count == 6
+    assert occurrence.iso_week == "2026-W48"
+
+
+async def test_a_second_checkin_click_replaces_the_first(session, notifiers, console):
+    scope, occurrence = await open_kind(session, notifiers, "checkin")
+    first = await checkin.record(
+        scope=scope, occurrence=occurrence, notifiers=notifiers, user_id="U1", mood=2, text="tired"
+    )
+    second = await checkin.record(
+        scope=scope, occurrence=occurrence, notifiers=notifiers, user_id="U1", mood=4
+    )
+    answers = session.exec(select(Answer).where(Answer.occurrence_id == occurrence.id)).all()
+    assert (first.changed, second.changed) == (False, True)
+    assert [(a.mood, a.text) for a in answers] == [(4, "tired")]
+    shared = [m for m in console.sent_to(ROOM) if isinstance(m, SharedCheckin)]
+    assert [(m.mood, m.text) for m in shared] == [(2, "tired"), (4, "tired")]
+    assert len([d for d in console.deliveries if d.where == "thread"]) == 1  # the reply was updated
+
+
+async def test_private_checkin_shows_nothing_individual_in_the_channel(session, notifiers, console):
+    scope, occurrence = await open_kind(session, notifiers, "checkin", mode="private")
+    for n, mood in enumerate([1, 2, 5], start=1):
+        await checkin.record(
+            scope=scope,
+            occurrence=occurrence,
+            notifiers=notifiers,
+            user_id=f"U{n}",
+            mood=mood,
+            text="secret word",
+        )
+    summary = await close_occurrence(
+        session=session, notifiers=notifiers, occurrence_id=occurrence.id, now=NOW
+    )
+    channel_text = repr(console.sent_to(ROOM))
+    assert not any(isinstance(m, SharedCheckin) for m in console.sent_to(ROOM))
+    assert "secret word" not in channel_text
+    assert summary is not None and "3 of 6 checked in." in summary.lines
+    assert isinstance(console.deliveries[-1].message, RoundSummary)
+
+
+async def test_checkin_rejects_bad_mood_and_closed_rounds(session, notifiers):
+    scope, occurrence = await open_kind(session, notifiers, "checkin")
+    with pytest.raises(InvalidAnswer, match="1 to 5"):
+        await checkin.record(
+            scope=scope, occurrence=occurrence, notifiers=notifiers, user_id="U1", mood=9
+        )
+    await close_occurrence(
+        session=session, notifiers=notifiers, occurrence_id=occurrence.id, now=NOW
+    )
+    with pytest.raises(InvalidAnswer, match="closed"):
+        await checkin.record(
+            scope=scope, occurrence=occurrence, notifiers=notifiers, user_id="U1", mood=3
+        )
+
+
+async def test_checkin_summary_withholds_weather_below_k(session, notifiers):
+    scope, occurrence = await open_kind(session, notifiers, "checkin")
+    for n in (1, 2):
+        await checkin.record(
+            scope=scope, occurrence=occurrence, notifiers=notifiers, user_id=f"U{n}", mood=5
+        )
+    summary = checkin.summarize(scope, occurrence)
+    assert not any("Team weather:" in line for line in summary.lines)
+    await checkin.record(
+        scope=scope, occurrence=occurrence, notifiers=notifiers, user_id="U3", mood=5
+    )
+    assert "Team weather: ☀️ sunny." in checkin.summarize(scope, occurrence).lines
+
+
+async def test_reminders_go_only_to_those_who_have_not_answered(session, notifiers, console):
+    scope, occurrence = await open_kind(session, notifiers, "checkin")
+    await checkin.record(
+        scope=scope, occurrence=occurrence, notifiers=notifiers, user_id="U1", mood=3
+    )
+    sent = await send_reminders(session=session, notifiers=notifiers, occurrence_id=occurrence.id)
+    again = await send_reminders(session=session, notifiers=notifiers, occurrence_id=occurrence.id)
+    reminded = {d.target for d in console.deliveries if isinstance(d.message, Reminder)}
+    assert (sent, again) == (5, 0)
+    assert reminded == {"U2", "U3", "U4", "U5", "ULEAD"}
+    for delivery in console.deliveries:
+        if isinstance(delivery.message, Reminder):
+            assert delivery.where == "direct"
+            assert not any(name in delivery.message.text for name in ("Person", "Lea", "U1"))
+
+
+async def test_pulse_asks_every_item_once_per_cycle_by_direct_message(session, notifiers, console):
+    team = make_team(session)
+    ritual = make_ritual(session, team, "safety_pulse", schedule="0 11 * * wed")
+    asked = []
+    for week in range(4):
+        occurrence = await open_occurrence(
+            session=session,
+            notifiers=notifiers,
+            ritual_id=ritual.id,
+            scheduled_at=MONDAY_10_BERLIN + timedelta(weeks=week),
+            now=NOW + timedelta(weeks=week),
+        )
+        asked.extend(pulse.asked_items(occurrence))
+    assert sorted(asked) == [1, 2, 3, 4, 5, 6, 7]
+    prompts = [m for m in console.sent_to("U1", "direct") if isinstance(m, PulsePrompt)]
+    assert len(prompts) == 4 and prompts[0].items[0].number == 1
+
+
+async def test_pulse_answers_replace_and_check_the_item(session, notifiers):
+    scope, occurrence = await open_kind(session, notifiers, "safety_pulse")
+    receipt = pulse.record(scope=scope, occurrence=occurrence, user_id="U1", item=1, score=2)
+    assert receipt.remaining == (2,)
+    pulse.record(scope=scope, occurrence=occurrence, user_id="U1", item=1, score=6)
+    assert [a.score for a in session.exec(select(Answer)).all()] == [6]
+    with pytest.raises(InvalidAnswer, match="asks items 1, 2"):
+        pulse.record(scope=scope, occurrence=occurrence, user_id="U1", item=5, score=3)
+    with pytest.raises(InvalidAnswer, match="1 to 7"):
+        pulse.record(scope=scope, occurrence=occurrence, user_id="U1", item=2, score=0)
+
+
+async def test_anonymous_answers_carry_no_trace_of_their_author(session, notifiers, console):
+    scope, occurrence = await open_kind(
+        session, notifiers, "anonymous_feedback", question="What makes it hard?"
+    )
+    assert len([m for m in console.sent_to("U1", "direct") if isinstance(m, FeedbackPrompt)]) == 1
+    for n in range(1, 6):
+        feedback.record(
+            scope=scope, occurrence=occurrence, user_id=f"U{n}", text=f"answer number {n}"
+        )
+    with pytest.raises(InvalidAnswer, match="already answered"):
+        feedback.record(scope=scope, occurrence=occurrence, user_id="U3", text="twice")
+    columns = set(AnonymousAnswer.model_fields)
+    assert not columns & {"member_id", "user_id", "platform_user_id", "answered_at", "id"}
+    rows = session.exec(select(AnonymousAnswer)).all()
+    assert all(isinstance(row.key, str) and len(row.key) == 32 for row in rows)
+    assert len(session.exec(select(AnonymousGuard)).all()) == 5
+
+    await close_occurrence(
+        session=session, notifiers=notifiers, occurrence_id=occurrence.id, now=NOW
+    )
+    closed = session.get(Occurrence, occurrence.id)
+    assert closed.hash_key is None
+    assert session.exec(select(AnonymousGuard)).all() == []
+    after = session.exec(select(AnonymousAnswer)).all()
+    assert {row.key for row in after}.isdisjoint({row.key for row in rows})  # re-keyed at close
+    assert sorted(row.text for row in after) == [f"answer number {n}" for n in range(1, 6)]
+
+
+async def test_feedback_is_released_to_leaders_only_once_k_answers_exist(
+    session, notifiers, console
+):
+    scope, occurrence = await open_kind(session, notifiers, "anonymous_feedback")
+    for n in range(1, 5):
+        feedback.record(scope=scope, occurrence=occurrence, user_id=f"U{n}", text=f"thought {n}")
+    summary = await close_occurrence(
+        session=session, notifiers=notifiers, occurrence_id=occurrence.id, now=NOW
+    )
+    assert not [m for m in console.sent_to("ULEAD") if isinstance(m, FeedbackBatch)]
+    assert any("withheld: 4 of the needed 5" in line for line in summary.lines)
+
+
+async def test_feedback_batch_reaches_leaders_once_at_close(session, notifiers, console):
+    scope, occurrence = await open_kind(session, notifiers, "anonymous_feedback")
+    for n in range(1, 6):
+        feedback.record(scope=scope, occurrence=occurrence, user_id=f"U{n}", text=f"thought {n}")
+    assert not [m for m in console.sent_to("ULEAD") if isinstance(m, FeedbackBatch)]
+    await close_occurrence(
+        session=session, notifiers=notifiers, occurrence_id=occurrence.id, now=NOW
+    )
+    await close_occurrence(
+        session=session, notifiers=notifiers, occurrence_id=occurrence.id, now=NOW
+    )
+    batches = [m for m in console.sent_to("ULEAD") if isinstance(m, FeedbackBatch)]
+    assert len(batches) == 1
+    assert sorted(text for _key, text in batches[0].items) == [f"thought {n}" for n in range(1, 6)]
+
+
+async def test_feedback_reminders_recognise_answers_only_while_open(session, notifiers, console):
+    scope, occurrence = await open_kind(session, notifiers, "anonymous_feedback")
+    feedback.record(scope=scope, occurrence=occurrence, user_id="U2", text="something")
+    await send_reminders(session=session, notifiers=notifiers, occurrence_id=occurrence.id)
+    reminded = {d.target for d in console.deliveries if isinstance(d.message, Reminder)}
+    assert "U2" not in reminded and "U1" in reminded
+
+
+async def test_failure_stories_are_counted_once_and_anonymous_ones_posted_by_the_bot(
+    session, notifiers, console
+):
+    scope, occurrence = await open_kind(
+        session, notifiers, "failure_celebration", schedule="0 15 * * fri"
+    )
+    story = failure.record_story(
+        scope=scope,
+        occurrence=occurrence,
+        user_id="ULEAD",
+        message_ref="m1",
+        text="I shipped a bug and learned to test migrations",
+    )
+    replay = failure.record_story(
+        scope=scope,
+        occurrence=occurrence,
+        user_id="ULEAD",
+        message_ref="m1",
+        text="I shipped a bug and learned to test migrations",
+    )
+    assert story is not None and replay is None
+    await failure.share_anonymously(
+        scope=scope, occurrence=occurrence, notifiers=notifiers, text="I missed a deadline"
+    )
+    failure.add_reactions(scope=scope, occurrence=occurrence, message_ref="m1", delta=3)
+    assert failure.leader_shared(scope, [occurrence.id])
+    summary = await close_occurrence(
+        session=session, notifiers=notifiers, occurrence_id=occurrence.id, now=NOW
+    )
+    assert summary.lines[0] == "2 stories shared (1 anonymously), 3 reactions."
+    assert session.exec(select(AnonymousAnswer)).one().text == "I missed a deadline"
+    assert any(
+        d.where == "thread" and "missed a deadline" in repr(d.message) for d in console.deliveries
+    )
+
+
+async def test_close_stores_the_weeks_signals(session, notifiers):
+    scope, occurrence = await open_kind(session, notifiers, "checkin")
+    for n, mood in enumerate([2, 4, 3], start=1):
+        await checkin.record(
+            scope=scope, occurrence=occurrence, notifiers=notifiers, user_id=f"U{n}", mood=mood
+        )
+    await close_occurrence(
+        session=session, notifiers=notifiers, occurrence_id=occurrence.id, now=NOW
+    )
+    row = session.exec(select(TeamWeekSignal)).one()
+    assert (row.iso_week, row.mean_mood, row.participation_rate) == ("2026-W48", 3.0, 0.5)
+
+
+async def test_a_paused_ritual_or_a_closed_window_opens_nothing(session, notifiers, console):
+    team = make_team(session)
+    paused = make_ritual(session, team, "checkin", paused=True)
+    late = make_ritual(session, team, "checkin", name="late")
+    assert (
+        await open_occurrence(
+            session=session,
+            notifiers=notifiers,
+            ritual_id=paused.id,
+            scheduled_at=MONDAY_10_BERLIN,
+            now=NOW,
+        )
+        is None
+    )
+    too_late = MONDAY_10_BERLIN + timedelta(hours=5)
+    assert (
+        await open_occurrence(
+            session=session,
+            notifiers=notifiers,
+            ritual_id=late.id,
+            scheduled_at=MONDAY_10_BERLIN,
+            now=too_late,
+        )
+        is None
+    )
+    assert console.deliveries == []
