@@ -25,13 +25,16 @@ class ConsoleNotifier:
 
     rooms: dict[str, list[Person]] = field(default_factory=dict)
     output: Callable[[str], None] | None = None
+    watcher: str | None = None  # when set, print only channel posts and direct messages to them
     deliveries: list[Delivery] = field(default_factory=list)
     _ids: itertools.count = field(default_factory=lambda: itertools.count(1))
 
     def _deliver(self, where: str, target: str, message: Message, ref: str = "") -> str:
         ref = ref or f"console-{next(self._ids)}"
         self.deliveries.append(Delivery(where=where, target=target, message=message, ref=ref))
-        if self.output is not None:
+        if self.output is not None and (
+            self.watcher is None or where != "direct" or target == self.watcher
+        ):
             prefix = {"direct": f"[DM to {target}] ", "thread": "    ", "update": ""}.get(
                 where, f"[#{target}] "
             )

@@ -1,0 +1,196 @@
+"""The `haven` command."""
+
+import asyncio
+import json
+import logging
+from collections.abc import Callable
+from functools import wraps
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+
+from bot.console.tables import signals_table, withheld_notes
+from bot.settings import load_settings
+from rituals.clock import local_iso_week, parse_iso_week, utcnow
+from rituals.errors import HavenError, NotFound
+from rituals.signals import signals_for_weeks
+from storage.db import get_engine, normalize_url, session_scope
+from storage.migrate import upgrade
+from storage.occurrences import rituals_of_team
+from storage.teams import find_team, list_teams
+
+app = typer.Typer(
+    help="Haven: psychological-safety rituals for Slack and Microsoft Teams.", no_args_is_help=True
+)
+db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
+rituals_app = typer.Typer(help="List and run rituals.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+app.add_typer(rituals_app, name="rituals")
+console = Console()
+
+
+def one_line_errors(command: Callable[..., Any]) -> Callable[..., Any]:
+    """Turn Haven's errors into one clear line on stderr and exit code 1, never a traceback."""
+
+    @wraps(command)
+    def run(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except (HavenError, ValueError) as error:
+            typer.echo(f"Error: {error}", err=True)
+            raise typer.Exit(1) from None
+        except (
+            Exception
+        ) as error:  # a database that cannot be reached, a file that cannot be written
+            typer.echo(
+                f"Error: {type(error).__name__}: {str(error).splitlines()[0] if str(error) else ''}",
+                err=True,
+            )
+            raise typer.Exit(1) from None
+
+    return run
+
+
+def database_url() -> str:
+    """Return the configured database URL (SQLite file by default)."""
+    return normalize_url(load_settings().database_url)
+
+
+def migrated_engine():  # type: ignore[no-untyped-def]
+    """Bring the configured database up to date and return its engine."""
+    url = database_url()
+    upgrade(url)
+    return get_engine(url)
+
+
+@db_app.command("upgrade")
+@one_line_errors
+def db_upgrade() -> None:
+    """Apply every migration to the configured database."""
+    upgrade(database_url())
+    typer.echo(f"Database is up to date ({database_url().split('@')[-1]}).")
+
+
+@app.command()
+@one_line_errors
+def serve(
+    port: Annotated[
+        int | None, typer.Option(help="Port to listen on (default: PORT or 3978).")
+    ] = None,
+) -> None:
+    """Run the HTTP server (GET /healthz, platform endpoints) and the scheduler in one process."""
+    from bot.server import run_server
+
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    run_server(settings=load_settings(), port=port)
+
+
+@app.command()
+@one_line_errors
+def demo(
+    weeks: Annotated[int, typer.Option(min=1, max=52, help="How many weeks to simulate.")] = 8,
+    database: Annotated[Path, typer.Option(help="SQLite file for the demo (recreated).")] = Path(
+        "haven-demo.db"
+    ),
+    seed: Annotated[int, typer.Option(help="Random seed of the simulated answers.")] = 7,
+    transcript: Annotated[
+        bool, typer.Option(help="Print every message the team would see.")
+    ] = False,
+) -> None:
+    """Simulate a demo team running all four rituals and print its weekly safety signals."""
+    from bot.console.demo import run_demo
+
+    asyncio.run(
+        run_demo(database=database, weeks=weeks, seed=seed, transcript=transcript, console=console)
+    )
+
+
+@app.command("console")
+@one_line_errors
+def console_command(
+    database: Annotated[
+        Path, typer.Option(help="SQLite file for the console team (recreated).")
+    ] = Path("haven-console.db"),
+) -> None:
+    """Join a demo team and answer this week's rituals yourself by typing."""
+    from bot.console.interactive import run_interactive
+
+    asyncio.run(run_interactive(database=database, console=console))
+
+
+@app.command()
+@one_line_errors
+def signals(
+    team: Annotated[str, typer.Option(help="Team name.")],
+    weeks: Annotated[int, typer.Option(min=1, max=104, help="How many weeks back.")] = 8,
+    week: Annotated[str | None, typer.Option(help="Last ISO week to show, e.g. 2026-W47.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
+) -> None:
+    """Show a team's weekly signals; values from fewer than k people are withheld and say why."""
+    with session_scope(migrated_engine()) as session:
+        found = find_team(session=session, name=team)
+        if found is None:
+            raise NotFound(f"no team named '{team}' (see `haven rituals list`)")
+        last = week or local_iso_week(utcnow(), found.timezone)
+        parse_iso_week(last)
+        rows = signals_for_weeks(session=session, team=found, last_week=last, weeks=weeks)
+    if as_json:
+        typer.echo(json.dumps([row.as_dict() for row in rows], indent=2))
+        return
+    console.print(signals_table(f"{found.name} — weekly signals", rows))
+    for note in withheld_notes(rows):
+        console.print(f"[dim]{note}[/dim]")
+
+
+@rituals_app.command("list")
+@one_line_errors
+def rituals_list() -> None:
+    """List every team's rituals with their schedules."""
+    with session_scope(migrated_engine()) as session:
+        teams = list_teams(session=session)
+        if not teams:
+            typer.echo("No teams yet: describe them in YAML and run `haven config apply FILE`.")
+            return
+        for team in teams:
+            console.print(
+                f"[bold]{team.name}[/bold]  ({team.channel}, {team.timezone}, days {team.working_days})"
+            )
+            for ritual in rituals_of_team(session=session, team_id=team.id):
+                state = "paused" if ritual.paused else "active"
+                extra = f" mode={ritual.mode}" if ritual.kind == "checkin" else ""
+                console.print(
+                    f"  {ritual.name:<22} {ritual.kind:<20} {ritual.schedule!r:<18} {state}{extra}"
+                )
+
+
+@rituals_app.command("run")
+@one_line_errors
+def rituals_run(team: str, kind: str) -> None:
+    """Open an occurrence of a team's ritual now."""
+    from bot.runner import run_ritual_now
+
+    result = asyncio.run(
+        run_ritual_now(
+            engine=migrated_engine(),
+            settings=load_settings(),
+            team=team,
+            kind=kind,
+            console=console,
+        )
+    )
+    typer.echo(result)
+
+
+def _mount_config() -> None:
+    try:
+        from bot.cli_config import config_app
+    except ImportError:  # pragma: no cover - config commands are always shipped
+        return
+    app.add_typer(config_app, name="config")
+
+
+_mount_config()

@@ -1,0 +1,90 @@
+"""`haven demo`: eight simulated people, four rituals, several weeks, then the weekly signals."""
+
+from pathlib import Path
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+from bot.console.demo_team import DEMO_PEOPLE, DEMO_ROOM, create_demo_team, personas
+from bot.console.notifier import ConsoleNotifier
+from bot.console.render import render
+from bot.console.simulation import demo_window, planned_occurrences, simulate
+from bot.console.tables import signals_table, withheld_notes
+from bot.platforms import Notifiers
+from rituals.clock import iso_week_of, utcnow
+from rituals.signals import signals_for_weeks
+from storage.db import get_engine, session_scope
+from storage.migrate import upgrade
+
+
+def fresh_sqlite(database: Path) -> str:
+    """Delete the file if it exists, migrate a new one, and return its URL."""
+    database.unlink(missing_ok=True)
+    url = f"sqlite:///{database}"
+    upgrade(url)
+    return url
+
+
+async def run_demo(
+    *, database: Path, weeks: int, seed: int, transcript: bool, console: Console
+) -> None:
+    """Run the demo end to end and print what a team and its leader would see."""
+    engine = get_engine(fresh_sqlite(database))
+    start, end = demo_window(now=utcnow(), weeks=weeks)
+    notifier = ConsoleNotifier(
+        rooms={DEMO_ROOM: list(DEMO_PEOPLE)},
+        output=(lambda text: console.print(text, markup=False)) if transcript else None,
+    )
+    notifiers = Notifiers(by_platform={"console": notifier})
+    console.print(
+        f"[bold]Haven demo[/bold] — {len(DEMO_PEOPLE)} people, 4 rituals, {weeks} simulated weeks "
+        f"(data in {database})"
+    )
+    with session_scope(engine) as session:
+        team = create_demo_team(session=session)
+        total = len(planned_occurrences(session=session, team=team, start=start, end=end))
+        with Progress(
+            TextColumn("Simulating rituals"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            console=console,
+            transient=True,
+            disable=transcript,
+        ) as progress:
+            task = progress.add_task("simulate", total=total)
+            await simulate(
+                session=session,
+                notifiers=notifiers,
+                team=team,
+                people=personas(seed),
+                start=start,
+                end=end,
+                seed=seed,
+                on_step=lambda: progress.advance(task),
+            )
+        last_week = iso_week_of(end.date())
+        weeks_signals = signals_for_weeks(
+            session=session, team=team, last_week=last_week, weeks=weeks
+        )
+    console.print(
+        f"Ran {total} ritual occurrences; {len(notifier.deliveries)} messages delivered.\n"
+    )
+    if not transcript:
+        _print_sample(notifier, console)
+    console.print(signals_table(f"{team.name} — weekly safety signals", weeks_signals))
+    for note in withheld_notes(weeks_signals):
+        console.print(f"[dim]{note}[/dim]")
+    console.print(
+        "\nTry it yourself: [bold]haven console[/bold]. Your own teams: see README → Configure."
+    )
+
+
+def _print_sample(notifier: ConsoleNotifier, console: Console) -> None:
+    """Print the last round of each kind of message, so the reader sees what the team saw."""
+    seen: dict[str, str] = {}
+    for delivery in notifier.deliveries:
+        seen[type(delivery.message).__name__] = render(delivery.message)
+    console.print("[bold]What the team saw last (one of each):[/bold]")
+    for text in seen.values():
+        console.print("  " + text.replace("\n", "\n  "), markup=False)
+    console.print()

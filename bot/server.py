@@ -1,0 +1,108 @@
+"""One aiohttp app: health, platform endpoints and the scheduler, in one event loop."""
+
+import logging
+from dataclasses import dataclass, field
+
+from aiohttp import web
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from sqlalchemy import text
+from sqlalchemy.engine import Connection, Engine
+
+from bot.platforms import Notifiers
+from bot.runner import build_notifiers
+from bot.settings import Settings
+from rituals import jobs
+from rituals.scheduler import build_scheduler, sync_jobs
+from storage.db import get_engine, normalize_url, session_scope
+from storage.leader_lock import LockHeld, release, try_acquire
+from storage.migrate import upgrade
+
+log = logging.getLogger(__name__)
+STATE = web.AppKey("state", "ServerState")
+
+
+@dataclass
+class ServerState:
+    """What the running server holds: database, platforms, scheduler and the scheduler lock."""
+
+    settings: Settings
+    engine: Engine
+    notifiers: Notifiers
+    scheduler: AsyncIOScheduler | None = None
+    lock: Connection | None = None
+    notes: list[str] = field(default_factory=list)
+
+
+async def healthz(request: web.Request) -> web.Response:
+    """Report whether the database answers, which platforms are on and whether this process schedules."""
+    state = request.app[STATE]
+    try:
+        with state.engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+        database = "ok"
+    except Exception as error:  # the check must answer even when the database does not
+        database = f"error: {type(error).__name__}"
+    scheduling = bool(state.scheduler and state.scheduler.running)
+    body = {
+        "status": "ok" if database == "ok" else "degraded",
+        "database": database,
+        "platforms": state.notifiers.platforms,
+        "scheduler": "running" if scheduling else "standby",
+    }
+    return web.json_response(body, status=200 if database == "ok" else 503)
+
+
+async def start_scheduler(app: web.Application) -> None:
+    """Start the scheduler in this loop if this process wins the scheduler lock."""
+    state = app[STATE]
+    jobs.install_runtime(jobs.Runtime(engine=state.engine, notifiers=state.notifiers))
+    try:
+        state.lock = try_acquire(state.engine)
+    except LockHeld:
+        log.info("another process schedules; this one serves HTTP only")
+        return
+    state.scheduler = build_scheduler(state.settings.database_url)
+    with session_scope(state.engine) as session:
+        scheduled = sync_jobs(scheduler=state.scheduler, session=session)
+    state.scheduler.start()
+    log.info("scheduler started with %d ritual job(s)", len(scheduled))
+
+
+async def stop_scheduler(app: web.Application) -> None:
+    """Stop the scheduler and give back the lock."""
+    state = app[STATE]
+    if state.scheduler is not None and state.scheduler.running:
+        state.scheduler.shutdown(wait=False)
+    release(state.lock)
+    jobs.install_runtime(None)
+
+
+def create_app(
+    *,
+    settings: Settings,
+    engine: Engine | None = None,
+    notifiers: Notifiers | None = None,
+    schedule: bool = True,
+) -> web.Application:
+    """Build the application; with schedule=False no scheduler runs (used by HTTP-only tests)."""
+    engine = engine or get_engine(normalize_url(settings.database_url))
+    state = ServerState(
+        settings=settings, engine=engine, notifiers=notifiers or build_notifiers(settings=settings)
+    )
+    app = web.Application(client_max_size=1024 * 1024)
+    app[STATE] = state
+    app.router.add_get("/healthz", healthz)
+    if schedule:
+        app.on_startup.append(start_scheduler)
+        app.on_cleanup.append(stop_scheduler)
+    return app
+
+
+def run_server(*, settings: Settings, port: int | None = None) -> None:
+    """Migrate the database, say which platforms are on, and serve until interrupted."""
+    upgrade(settings.database_url)
+    app = create_app(settings=settings)
+    platforms = ", ".join(app[STATE].notifiers.platforms)
+    port = settings.port if port is None else port
+    log.info("Haven listening on port %d; platforms on: %s", port, platforms)
+    web.run_app(app, port=port, print=None)
