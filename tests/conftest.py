@@ -1,10 +1,12 @@
 """Shared fixtures: a migrated SQLite file per test, the console notifier and a demo-sized team."""
 
+import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from sqlalchemy import create_engine, text
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
@@ -19,12 +21,50 @@ from storage.teams import get_or_create_workspace, upsert_member
 ROOM = "team-room"
 
 
-@pytest.fixture
-def database_url(tmp_path: Path) -> str:
-    """Return the URL of a fresh SQLite file with the migrations applied."""
-    url = f"sqlite:///{tmp_path / 'haven.db'}"
-    upgrade(url)
-    return url
+POSTGRES_ADMIN_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+
+
+def postgres_reachable() -> bool:
+    """Return whether the local PostgreSQL answers."""
+    try:
+        engine = create_engine(POSTGRES_ADMIN_URL, connect_args={"connect_timeout": 2})
+        with engine.connect():
+            return True
+    except Exception:
+        return False
+    finally:
+        engine.dispose()
+
+
+def fresh_postgres_schema() -> Iterator[str]:
+    """Yield the URL of a new, empty schema in the local PostgreSQL and drop it afterwards."""
+    if not postgres_reachable():
+        pytest.skip(
+            "PostgreSQL is not reachable at 127.0.0.1:5432 (database 'test'); start it to run this"
+        )
+    schema = f"haven_test_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f"CREATE SCHEMA {schema}"))
+    try:
+        yield f"{POSTGRES_ADMIN_URL}?options=-csearch_path%3D{schema}"
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+        admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """Return the URL of a fresh, migrated database: a SQLite file, then PostgreSQL when reachable."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'haven.db'}"
+        upgrade(url)
+        yield url
+        return
+    for url in fresh_postgres_schema():
+        upgrade(url)
+        yield url
 
 
 @pytest.fixture
@@ -33,6 +73,7 @@ def engine(database_url: str) -> Iterator[Engine]:
     engine = get_engine(database_url)
     yield engine
     engine.dispose()
+    get_engine.cache_clear()
 
 
 @pytest.fixture
