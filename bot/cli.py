@@ -9,12 +9,14 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from pydantic import ValidationError
 from rich.console import Console
 
 from bot.console.tables import signals_table, withheld_notes
 from bot.settings import load_settings
 from rituals.clock import local_iso_week, parse_iso_week, utcnow
 from rituals.errors import HavenError, NotFound
+from rituals.sentiment import set_default_analyser
 from rituals.signals import signals_for_weeks
 from storage.db import get_engine, normalize_url, session_scope
 from storage.migrate import upgrade
@@ -29,6 +31,18 @@ rituals_app = typer.Typer(help="List and run rituals.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(rituals_app, name="rituals")
 console = Console()
+
+
+@app.callback()
+def apply_settings() -> None:
+    """Read the settings once and apply the ones the core needs (the sentiment analyser)."""
+    try:
+        settings = load_settings()
+    except ValidationError as error:
+        problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in error.errors())
+        typer.echo(f"Error: invalid setting: {problems}", err=True)
+        raise typer.Exit(1) from None
+    set_default_analyser(settings.sentiment_analyser)
 
 
 def one_line_errors(command: Callable[..., Any]) -> Callable[..., Any]:

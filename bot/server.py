@@ -1,5 +1,6 @@
 """One aiohttp app: health, platform endpoints and the scheduler, in one event loop."""
 
+import asyncio
 import logging
 from dataclasses import dataclass, field
 
@@ -73,6 +74,7 @@ async def stop_scheduler(app: web.Application) -> None:
     state = app[STATE]
     if state.scheduler is not None and state.scheduler.running:
         state.scheduler.shutdown(wait=False)
+        await asyncio.sleep(0)  # APScheduler 3.11 finishes shutting down on the loop's next turn
     release(state.lock)
     jobs.install_runtime(None)
 

@@ -73,7 +73,7 @@ def personas(seed: int) -> list[Persona]:
     """Return the simulated people, each with a different starting point."""
     rng = random.Random(seed)
     return [
-        Persona(person=p, base_mood=rng.uniform(2.2, 3.2), openness=rng.uniform(0.55, 0.95))
+        Persona(person=p, base_mood=rng.uniform(2.2, 3.2), openness=rng.uniform(0.75, 0.98))
         for p in DEMO_PEOPLE
     ]
 

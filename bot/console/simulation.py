@@ -80,7 +80,7 @@ async def _answer(
     rng: random.Random,
 ) -> None:
     kind = scope.ritual.kind
-    answering = [p for p in people if rng.random() < p.openness * (0.75 + 0.35 * progress)]
+    answering = [p for p in people if rng.random() < p.openness * (0.85 + 0.2 * progress)]
     thoughts = rng.sample(FEEDBACK, k=len(FEEDBACK))
     for index, persona in enumerate(answering):
         user = persona.person.user_id

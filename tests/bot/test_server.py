@@ -1,0 +1,59 @@
+"""The server through real HTTP: health check, and the scheduler running in the same loop."""
+
+from aiohttp.test_utils import TestClient, TestServer
+
+from bot.server import STATE, create_app
+from bot.settings import Settings
+
+
+async def serve(app):
+    client = TestClient(TestServer(app))
+    await client.start_server()
+    return client
+
+
+async def test_healthz_reports_database_platforms_and_scheduler(database_url, notifiers):
+    app = create_app(settings=Settings(DATABASE_URL=database_url), notifiers=notifiers)
+    client = await serve(app)
+    try:
+        response = await client.get("/healthz")
+        body = await response.json()
+        assert response.status == 200
+        assert body == {
+            "status": "ok",
+            "database": "ok",
+            "platforms": ["console"],
+            "scheduler": "running",
+        }
+        jobs = {job.id for job in app[STATE].scheduler.get_jobs()}
+        assert "haven:sweep" in jobs
+    finally:
+        await client.close()
+    assert not app[STATE].scheduler.running
+
+
+async def test_unknown_paths_are_404_and_the_server_stays_up(database_url, notifiers):
+    client = await serve(
+        create_app(
+            settings=Settings(DATABASE_URL=database_url), notifiers=notifiers, schedule=False
+        )
+    )
+    try:
+        assert (await client.post("/nowhere", data=b"\x00garbage")).status == 404
+        response = await client.get("/healthz")
+        assert response.status == 200 and (await response.json())["scheduler"] == "standby"
+    finally:
+        await client.close()
+
+
+async def test_healthz_says_degraded_when_the_database_is_gone(tmp_path, notifiers):
+    settings = Settings(DATABASE_URL=f"sqlite:///{tmp_path / 'missing' / 'x' / 'db.sqlite'}")
+    app = create_app(settings=settings, notifiers=notifiers, schedule=False)
+    (tmp_path / "missing" / "x").rmdir()
+    client = await serve(app)
+    try:
+        response = await client.get("/healthz")
+        assert response.status == 503
+        assert (await response.json())["status"] == "degraded"
+    finally:
+        await client.close()
