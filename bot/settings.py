@@ -6,6 +6,8 @@ from typing import Literal
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from rituals.relay import decode_relay_key
+
 
 class Settings(BaseSettings):
     """Every setting Haven reads, named as in DESIGN.md."""
@@ -20,6 +22,7 @@ class Settings(BaseSettings):
     sentiment_analyser: Literal["combined", "textblob", "vader"] = Field(
         default="combined", alias="HAVEN_SENTIMENT_ANALYSER"
     )
+    relay_key: str = Field(default="", alias="HAVEN_RELAY_KEY")
     slack_bot_token: str = Field(default="", alias="SLACK_BOT_TOKEN")
     slack_signing_secret: str = Field(default="", alias="SLACK_SIGNING_SECRET")
     slack_app_token: str = Field(default="", alias="SLACK_APP_TOKEN")
@@ -30,6 +33,11 @@ class Settings(BaseSettings):
     microsoft_app_password: str = Field(default="", alias="MICROSOFT_APP_PASSWORD")
     microsoft_app_type: str = Field(default="MultiTenant", alias="MICROSOFT_APP_TYPE")
     microsoft_app_tenant_id: str = Field(default="", alias="MICROSOFT_APP_TENANT_ID")
+
+    @property
+    def relay_key_bytes(self) -> bytes | None:
+        """Return the key that seals authors of anonymous answers for replies, or None when unset."""
+        return decode_relay_key(self.relay_key) if self.relay_key else None
 
     @property
     def slack_enabled(self) -> bool:

@@ -12,6 +12,7 @@ from rituals.context import RitualScope, require_open
 from rituals.errors import InvalidAnswer
 from rituals.messages import FeedbackBatch, FeedbackPrompt, RoundSummary
 from rituals.ports import NotifierRegistry
+from rituals.relay import seal
 from rituals.sentiment import score_text
 from rituals.texts import clean_text
 from storage.models import AnonymousAnswer, AnonymousGuard, Occurrence
@@ -41,9 +42,14 @@ def prompt(scope: RitualScope, occurrence: Occurrence) -> FeedbackPrompt:
 
 
 def record(
-    *, scope: RitualScope, occurrence: Occurrence, user_id: str, text: str | None
+    *,
+    scope: RitualScope,
+    occurrence: Occurrence,
+    user_id: str,
+    text: str | None,
+    relay_key: bytes | None = None,
 ) -> FeedbackReceipt:
-    """Store an anonymous answer once per member; the stored row cannot be traced to them."""
+    """Store an anonymous answer once per member; with a relay key, leaders may reply via Haven."""
     require_open(occurrence)
     text = clean_text(text)
     if text is None:
@@ -66,6 +72,9 @@ def record(
             text=text,
             sentiment=score_text(text),
             answered_on=utcnow().date(),
+            reply_seal=seal(key=relay_key, person=scope.person(member), occurrence_id=occurrence.id)
+            if relay_key
+            else None,
         )
     )
     try:

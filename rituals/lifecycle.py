@@ -167,10 +167,10 @@ async def close_occurrence(
     occurrence.status = "closed"
     session.add(occurrence)
     session.commit()
+    _forget_authors(session, occurrence)  # before release, so leaders get the final item keys
     released = 0
     if scope.ritual.kind == "anonymous_feedback":
         released = await feedback.release(scope=scope, occurrence=occurrence, notifiers=notifiers)
-    _forget_authors(session, occurrence)
     summary = _summary(scope, occurrence, released)
     notifier = scope.notifier(notifiers)
     if scope.ritual.kind in ("checkin", "failure_celebration") and occurrence.message_ref:
@@ -209,6 +209,7 @@ def _forget_authors(session: Session, occurrence: Occurrence) -> None:
             sentiment=row.sentiment,
             answered_on=row.answered_on,
             released=row.released,
+            reply_seal=row.reply_seal,
         )
         for row in rows
     ]

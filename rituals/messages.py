@@ -109,6 +109,15 @@ class FeedbackBatch:
     items: tuple[tuple[str, str], ...]  # (item key, text), shuffled
 
 
+@dataclass(frozen=True)
+class LeaderReply:
+    """A leader's reply to an anonymous answer, relayed to its author."""
+
+    question: str
+    answer_excerpt: str
+    reply: str
+
+
 Message = (
     CheckinPrompt
     | SharedCheckin
@@ -119,4 +128,5 @@ Message = (
     | Reminder
     | RoundSummary
     | FeedbackBatch
+    | LeaderReply
 )

@@ -125,6 +125,8 @@ class AnonymousAnswer(SQLModel, table=True):
     sentiment: float | None = Field(default=None)
     answered_on: date
     released: bool = Field(default=False)
+    # The author's address, encrypted with the server's relay key, only if they accept replies.
+    reply_seal: str | None = Field(default=None, max_length=1000)
 
 
 class AnonymousGuard(SQLModel, table=True):
@@ -132,6 +134,16 @@ class AnonymousGuard(SQLModel, table=True):
 
     occurrence_id: int = Field(foreign_key="occurrence.id", primary_key=True)
     digest: str = Field(primary_key=True, max_length=64)
+
+
+class HavenAdmin(SQLModel, table=True):
+    """A person allowed to change Haven's setup in a workspace, besides the platform's own admins."""
+
+    __table_args__ = (UniqueConstraint("workspace_id", "user_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int = Field(foreign_key="workspace.id", index=True)
+    user_id: str = Field(max_length=128)
 
 
 class TeamWeekSignal(SQLModel, table=True):

@@ -8,6 +8,7 @@ from rituals.messages import (
     FailureThreadOpener,
     FeedbackBatch,
     FeedbackPrompt,
+    LeaderReply,
     PulsePrompt,
     Reminder,
     RoundSummary,
@@ -76,4 +77,12 @@ def _(message: FeedbackBatch) -> str:
     items = "\n".join(f"   • {text}" for _key, text in message.items)
     return (
         f"🔓 Anonymous answers to “{message.question}” ({len(message.items)}, shuffled):\n{items}"
+    )
+
+
+@render.register
+def _(message: LeaderReply) -> str:
+    return (
+        f"💬 A leader replied to your anonymous answer to “{message.question}”:\n"
+        f"   {message.reply}\n   (They do not know who you are.)"
     )

@@ -24,6 +24,7 @@ EXPECTED_TABLES = {
     "anonymousanswer",
     "anonymousguard",
     "teamweeksignal",
+    "havenadmin",
     "alembic_version",
 }
 

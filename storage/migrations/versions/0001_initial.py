@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-24 07:12:17.546599
+Create Date: 2026-11-24 07:20:15.322766
 """
 
 from collections.abc import Sequence
@@ -29,6 +29,23 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint("platform", "external_id"),
     )
+    op.create_table(
+        "havenadmin",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("workspace_id", sa.Integer(), nullable=False),
+        sa.Column("user_id", sqlmodel.sql.sqltypes.AutoString(length=128), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["workspace_id"],
+            ["workspace.id"],
+        ),
+        sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("workspace_id", "user_id"),
+    )
+    with op.batch_alter_table("havenadmin", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_havenadmin_workspace_id"), ["workspace_id"], unique=False
+        )
+
     op.create_table(
         "team",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -150,6 +167,7 @@ def upgrade() -> None:
         sa.Column("sentiment", sa.Float(), nullable=True),
         sa.Column("answered_on", sa.Date(), nullable=False),
         sa.Column("released", sa.Boolean(), nullable=False),
+        sa.Column("reply_seal", sqlmodel.sql.sqltypes.AutoString(length=1000), nullable=True),
         sa.ForeignKeyConstraint(
             ["occurrence_id"],
             ["occurrence.id"],
@@ -267,5 +285,9 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_team_workspace_id"))
 
     op.drop_table("team")
+    with op.batch_alter_table("havenadmin", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_havenadmin_workspace_id"))
+
+    op.drop_table("havenadmin")
     op.drop_table("workspace")
     # ### end Alembic commands ###
