@@ -79,6 +79,18 @@ async def stop_scheduler(app: web.Application) -> None:
     jobs.install_runtime(None)
 
 
+def mount_platforms(*, app: web.Application, state: ServerState) -> None:
+    """Add the endpoints of every platform whose settings are present."""
+    if state.settings.slack_enabled:
+        from bot.slack.mount import mount_slack
+
+        mount_slack(app=app, state=state)
+    if state.settings.teams_enabled:
+        from bot.teams.mount import mount_teams
+
+        mount_teams(app=app, state=state)
+
+
 def create_app(
     *,
     settings: Settings,
@@ -94,6 +106,7 @@ def create_app(
     app = web.Application(client_max_size=1024 * 1024)
     app[STATE] = state
     app.router.add_get("/healthz", healthz)
+    mount_platforms(app=app, state=state)
     if schedule:
         app.on_startup.append(start_scheduler)
         app.on_cleanup.append(stop_scheduler)

@@ -49,8 +49,8 @@ class Settings(BaseSettings):
 
     @property
     def teams_enabled(self) -> bool:
-        """Return whether Teams can run: with an app id, or without auth outside production."""
-        return bool(self.microsoft_app_id) or self.haven_env != "production"
+        """Return whether Teams is configured (an app id is set)."""
+        return bool(self.microsoft_app_id)
 
 
 @lru_cache(maxsize=1)
