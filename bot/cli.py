@@ -12,6 +12,7 @@ import typer
 from pydantic import ValidationError
 from rich.console import Console
 
+from bot.cli_config import config_app
 from bot.console.tables import signals_table, withheld_notes
 from bot.settings import load_settings
 from rituals.clock import local_iso_week, parse_iso_week, utcnow
@@ -199,12 +200,4 @@ def rituals_run(team: str, kind: str) -> None:
     typer.echo(result)
 
 
-def _mount_config() -> None:
-    try:
-        from bot.cli_config import config_app
-    except ImportError:  # pragma: no cover - config commands are always shipped
-        return
-    app.add_typer(config_app, name="config")
-
-
-_mount_config()
+app.add_typer(config_app, name="config")
