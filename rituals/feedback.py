@@ -1,6 +1,5 @@
 """Anonymous feedback: a question by direct message, answers kept with no link to who wrote them."""
 
-import logging
 import random
 from dataclasses import dataclass
 
@@ -19,7 +18,6 @@ from storage.models import AnonymousAnswer, AnonymousGuard, Occurrence
 from storage.occurrences import anonymous_answers, guard_digests
 from storage.teams import active_members, leaders
 
-log = logging.getLogger(__name__)
 DEFAULT_QUESTION = "What makes it hard to speak up here?"
 
 
@@ -85,7 +83,6 @@ def record(
             "You have already answered this question; anonymous answers cannot be changed."
         ) from None
     count = len(anonymous_answers(session=session, occurrence_ids=[occurrence.id], kind="feedback"))
-    log.info("anonymous feedback stored for occurrence %s", occurrence.id)
     return FeedbackReceipt(answers_so_far=count, threshold=scope.team.threshold_texts)
 
 

@@ -307,3 +307,13 @@ async def test_a_paused_ritual_or_a_closed_window_opens_nothing(session, notifie
         is None
     )
     assert console.deliveries == []
+
+
+async def test_anonymous_answers_leave_no_trace_in_the_logs(session, notifiers, caplog):
+    caplog.set_level("DEBUG")
+    scope, occurrence = await open_kind(session, notifiers, "anonymous_feedback")
+    caplog.clear()
+    feedback.record(scope=scope, occurrence=occurrence, user_id="U4", text="a very particular sentence")
+    await close_occurrence(session=session, notifiers=notifiers, occurrence_id=occurrence.id, now=NOW)
+    logged = " ".join(record.getMessage() for record in caplog.records)
+    assert "U4" not in logged and "particular sentence" not in logged
