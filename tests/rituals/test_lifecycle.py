@@ -314,6 +314,7 @@ async def test_anonymous_answers_leave_no_trace_in_the_logs(session, notifiers, 
     scope, occurrence = await open_kind(session, notifiers, "anonymous_feedback")
     caplog.clear()
     feedback.record(scope=scope, occurrence=occurrence, user_id="U4", text="a very particular sentence")
+    assert caplog.records == []  # not even a timestamped line that could be matched to a click
     await close_occurrence(session=session, notifiers=notifiers, occurrence_id=occurrence.id, now=NOW)
     logged = " ".join(record.getMessage() for record in caplog.records)
     assert "U4" not in logged and "particular sentence" not in logged
