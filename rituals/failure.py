@@ -3,7 +3,7 @@
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
 
-from rituals.anonymity import new_anonymous_key
+from rituals.anonymous_rows import anonymous_answer
 from rituals.clock import utcnow
 from rituals.context import RitualScope, require_open
 from rituals.errors import InvalidAnswer
@@ -11,7 +11,7 @@ from rituals.messages import AnonymousStoryPost, FailureThreadOpener, RoundSumma
 from rituals.ports import NotifierRegistry
 from rituals.sentiment import score_text
 from rituals.texts import clean_text
-from storage.models import AnonymousAnswer, Member, Occurrence, Story
+from storage.models import Member, Occurrence, Story
 from storage.occurrences import anonymous_answers, stories
 
 DEFAULT_QUESTION = "What didn't go as planned this week, and what did it teach you?"
@@ -66,16 +66,7 @@ async def share_anonymously(
     text = clean_text(text)
     if text is None:
         raise InvalidAnswer("An empty story was not shared; write a few words.")
-    scope.session.add(
-        AnonymousAnswer(
-            key=new_anonymous_key(),
-            occurrence_id=occurrence.id,
-            kind="story",
-            text=text,
-            sentiment=score_text(text),
-            answered_on=utcnow().date(),
-        )
-    )
+    scope.session.add(anonymous_answer(occurrence_id=occurrence.id, kind="story", text=text))
     scope.session.commit()
     notifier = scope.notifier(notifiers)
     post = AnonymousStoryPost(occurrence_id=occurrence.id, text=text)

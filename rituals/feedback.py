@@ -5,16 +5,15 @@ from dataclasses import dataclass
 
 from sqlalchemy.exc import IntegrityError
 
-from rituals.anonymity import answer_digest, new_anonymous_key
-from rituals.clock import utcnow
+from rituals.anonymity import answer_digest
+from rituals.anonymous_rows import anonymous_answer
 from rituals.context import RitualScope, require_open
 from rituals.errors import InvalidAnswer
 from rituals.messages import FeedbackBatch, FeedbackPrompt, RoundSummary
 from rituals.ports import NotifierRegistry
 from rituals.relay import seal
-from rituals.sentiment import score_text
 from rituals.texts import clean_text
-from storage.models import AnonymousAnswer, AnonymousGuard, Occurrence
+from storage.models import AnonymousGuard, Occurrence
 from storage.occurrences import anonymous_answers, guard_digests
 from storage.teams import active_members, leaders
 
@@ -62,18 +61,13 @@ def record(
             digest=answer_digest(key=occurrence.hash_key, member_id=member.id),
         )
     )
+    sealed = (
+        seal(key=relay_key, person=scope.person(member), occurrence_id=occurrence.id)
+        if relay_key
+        else None
+    )
     session.add(
-        AnonymousAnswer(
-            key=new_anonymous_key(),
-            occurrence_id=occurrence.id,
-            kind="feedback",
-            text=text,
-            sentiment=score_text(text),
-            answered_on=utcnow().date(),
-            reply_seal=seal(key=relay_key, person=scope.person(member), occurrence_id=occurrence.id)
-            if relay_key
-            else None,
-        )
+        anonymous_answer(occurrence_id=occurrence.id, kind="feedback", text=text, reply_seal=sealed)
     )
     try:
         session.commit()
