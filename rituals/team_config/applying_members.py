@@ -1,0 +1,39 @@
+"""A team's leaders and members made to match the config."""
+
+from sqlmodel import Session, select
+
+from rituals.team_config.assigning import assigned
+from rituals.team_config.report import ApplyReport
+from rituals.team_config.schema import TeamConfig
+from storage.models import Member, Team
+
+
+def apply_members(
+    *, session: Session, team: Team, team_config: TeamConfig, report: ApplyReport
+) -> None:
+    """Add, promote, demote and deactivate the team's members as the config lists them."""
+    existing = {
+        member.platform_user_id: member
+        for member in session.exec(select(Member).where(Member.team_id == team.id))
+    }
+    wanted = dict.fromkeys([*team_config.leaders, *(team_config.members or [])])
+    for user_id in wanted:
+        is_leader = user_id in team_config.leaders
+        member = existing.get(user_id)
+        subject = f"member {user_id!r} of team {team.name!r}"
+        if member is None:
+            session.add(Member(team_id=team.id, platform_user_id=user_id, is_leader=is_leader))  # type: ignore[arg-type]
+            report.record("created", subject, *(["leader"] if is_leader else []))
+            continue
+        details = assigned(member, {"active": True, "is_leader": is_leader})
+        if details:
+            report.record("updated", subject, *details)
+    for user_id, member in existing.items():
+        if user_id in wanted:
+            continue
+        values: dict[str, object] = {"is_leader": False}
+        if team_config.members is not None:
+            values["active"] = False  # kept, not deleted, so past answers keep their author
+        details = assigned(member, values)
+        if details:
+            report.record("updated", f"member {user_id!r} of team {team.name!r}", *details)
