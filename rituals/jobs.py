@@ -1,6 +1,7 @@
 """Scheduler jobs: module-level functions taking ids, so a persistent job store can hold them."""
 
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from sqlalchemy.engine import Engine
@@ -110,8 +111,8 @@ async def sweep_job() -> None:
             await _guarded(remind_job, occurrence_id)
 
 
-async def _guarded(job, target_id: int) -> None:  # type: ignore[no-untyped-def]
-    """Run one step so that a failure is logged and never stops the others."""
+async def _guarded(job: Callable[[int], Awaitable[object]], target_id: int) -> None:
+    """Run one step so that a failure (bad cron, platform down) is logged and stops no other."""
     try:
         await job(target_id)
     except HavenError as error:

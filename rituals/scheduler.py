@@ -1,7 +1,26 @@
-"""The APScheduler 3.x scheduler: a persistent job store in Haven's database, one job per ritual."""
+"""The APScheduler 3.x scheduler: a persistent job store in Haven's database, one job per ritual.
 
+A restart neither drops nor repeats an occurrence:
+
+- each ritual job is (re)added with `next_run_time` set to the first fire time inside the
+  ritual's answer window, so an opening missed while the process was down still runs when the
+  new process starts (within `misfire_grace_time` = the answer window, once thanks to
+  `coalesce`), even though `replace_existing=True` overwrites the stored job;
+- `open_ritual_job` opens only the latest occurrence whose window is still open, and the unique
+  (ritual, scheduled time) key refuses a second one, so running the job again sends nothing;
+- the one-minute sweep catches up whatever the cron jobs cannot see (fire times moved to the
+  next working day, rituals added by another process).
+"""
+
+import logging
+from collections.abc import Callable
+from datetime import UTC, datetime
+from weakref import WeakKeyDictionary
+
+from apscheduler.events import EVENT_SCHEDULER_START, SchedulerEvent
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.schedulers.base import STATE_STOPPED, BaseScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 from sqlmodel import Session
 
@@ -11,46 +30,105 @@ from rituals.scheduling import cron_trigger
 from storage.db import normalize_url
 from storage.occurrences import active_rituals
 
+log = logging.getLogger(__name__)
+
+JOBS_TABLE = "apscheduler_jobs"  # left out of Alembic's comparisons in storage/migrations/env.py
 SWEEP_JOB_ID = "haven:sweep"
 SYNC_JOB_ID = "haven:sync"
+RITUAL_JOB_PREFIX = "ritual:"
+SWEEP_GRACE_SECONDS = 3600
+
+# Ritual job ids to keep, for schedulers synced before start() (see _remove_stale_jobs_at_start).
+_wanted_at_start: "WeakKeyDictionary[BaseScheduler, set[str]]" = WeakKeyDictionary()
 
 
 def ritual_job_id(ritual_id: int) -> str:
     """Return the explicit job id of a ritual's opening job."""
-    return f"ritual:{ritual_id}:open"
+    return f"{RITUAL_JOB_PREFIX}{ritual_id}:open"
 
 
 def build_scheduler(database_url: str | None) -> AsyncIOScheduler:
     """Create the scheduler with its job store in the same database, coalescing missed runs."""
     return AsyncIOScheduler(
-        jobstores={"default": SQLAlchemyJobStore(url=normalize_url(database_url))},
-        job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 3600},
+        jobstores={
+            "default": SQLAlchemyJobStore(url=normalize_url(database_url), tablename=JOBS_TABLE)
+        },
+        job_defaults={
+            "coalesce": True,
+            "max_instances": 1,
+            "misfire_grace_time": SWEEP_GRACE_SECONDS,
+        },
         timezone="UTC",
     )
 
 
 def sync_jobs(*, scheduler: AsyncIOScheduler, session: Session) -> set[str]:
-    """Make the scheduled jobs match the active rituals; return the ritual job ids now scheduled."""
+    """Make the scheduled jobs match the active rituals; return the ritual job ids now scheduled.
+
+    Works before or after start(). A ritual whose schedule or time zone is invalid is logged and
+    left without a job; the others are scheduled. Jobs of paused or deleted rituals are removed
+    (for a scheduler that has not started yet, as soon as it starts: before that, APScheduler 3
+    cannot see the jobs already in its store).
+    """
+    now = datetime.now(UTC)
     wanted: set[str] = set()
     for ritual, team in active_rituals(session=session):
         job_id = ritual_job_id(ritual.id)
-        wanted.add(job_id)
+        window = answer_window(ritual)
+        try:
+            trigger = cron_trigger(ritual.schedule, team.timezone)
+        except ValueError as error:
+            log.warning("ritual %s of team %s has no job: %s", ritual.id, team.id, error)
+            continue
         scheduler.add_job(
             jobs.open_ritual_job,
-            trigger=cron_trigger(ritual.schedule, team.timezone),
+            trigger=trigger,
             args=[ritual.id],
             id=job_id,
             name=f"{team.name}: {ritual.name}",
             replace_existing=True,
-            misfire_grace_time=int(answer_window(ritual).total_seconds()),
+            coalesce=True,
+            misfire_grace_time=int(window.total_seconds()),
+            next_run_time=trigger.get_next_fire_time(None, now - window),
         )
-    for job in scheduler.get_jobs():
-        if job.id.startswith("ritual:") and job.id not in wanted:
-            job.remove()
+        wanted.add(job_id)
+    if scheduler.state == STATE_STOPPED:
+        if scheduler not in _wanted_at_start:
+            scheduler.add_listener(_remove_stale_jobs_at_start(scheduler), EVENT_SCHEDULER_START)
+        _wanted_at_start[scheduler] = wanted
+    else:
+        _remove_stale_jobs(scheduler, wanted)
     scheduler.add_job(
         jobs.sweep_job,
-        trigger=IntervalTrigger(minutes=1, timezone="UTC"),
+        trigger=IntervalTrigger(minutes=1, timezone=UTC),
         id=SWEEP_JOB_ID,
+        name="Haven: catch up openings, remind, close",
         replace_existing=True,
+        coalesce=True,
+        misfire_grace_time=SWEEP_GRACE_SECONDS,
     )
     return wanted
+
+
+def _remove_stale_jobs(scheduler: BaseScheduler, wanted: set[str]) -> None:
+    for job in scheduler.get_jobs():
+        if job.id.startswith(RITUAL_JOB_PREFIX) and job.id not in wanted:
+            scheduler.remove_job(job.id)
+            log.info("removed job %s: its ritual is paused or gone", job.id)
+
+
+def _remove_stale_jobs_at_start(scheduler: BaseScheduler) -> Callable[[SchedulerEvent], None]:
+    """Return a one-shot listener that removes stale ritual jobs once the job store is open.
+
+    APScheduler dispatches the start event after the store has started and the pending jobs are
+    in it; AsyncIOScheduler looks for due jobs only on the loop's next turn, so a stale job never
+    runs.
+    """
+
+    def remove(_event: SchedulerEvent) -> None:
+        scheduler.remove_listener(remove)
+        wanted = _wanted_at_start.pop(scheduler, None)
+        if wanted is not None:
+            _remove_stale_jobs(scheduler, wanted)
+
+    return remove
