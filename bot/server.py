@@ -63,6 +63,9 @@ async def start_scheduler(app: web.Application) -> None:
         log.info("another process schedules; this one serves HTTP only")
         return
     state.scheduler = build_scheduler(state.settings.database_url)
+    jobs.install_runtime(
+        jobs.Runtime(engine=state.engine, notifiers=state.notifiers, scheduler=state.scheduler)
+    )
     with session_scope(state.engine) as session:
         scheduled = sync_jobs(scheduler=state.scheduler, session=session)
     state.scheduler.start()

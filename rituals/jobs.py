@@ -3,6 +3,7 @@
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy.engine import Engine
 
@@ -24,6 +25,7 @@ class Runtime:
 
     engine: Engine
     notifiers: NotifierRegistry
+    scheduler: Any = None  # the running AsyncIOScheduler, for the periodic re-sync
 
 
 _runtime: Runtime | None = None

@@ -10,8 +10,9 @@ from rituals import checkin, failure, feedback, pulse
 from rituals.anonymity import new_anonymous_key, new_hash_key
 from rituals.clock import local_iso_week, utcnow
 from rituals.context import RitualScope, answer_window
-from rituals.messages import Reminder, RoundSummary
-from rituals.ports import NotifierRegistry
+from rituals.errors import HavenError, PlatformUnavailable
+from rituals.messages import Message, Reminder, RoundSummary
+from rituals.ports import Notifier, NotifierRegistry
 from rituals.pulse_items import items_for_sequence
 from rituals.signals import refresh_week_signals
 from storage.models import AnonymousAnswer, Member, Occurrence
@@ -63,7 +64,13 @@ async def open_occurrence(
         return None
     invitees = await _invitees(scope, notifiers)
     occurrence.invited_count = len(invitees)
-    await _send_prompt(scope, occurrence, notifiers, invitees)
+    try:
+        await _send_prompt(scope, occurrence, notifiers, invitees)
+    except Exception:
+        session.rollback()
+        session.delete(occurrence)  # not sent: free the key so the sweep retries within the window
+        session.commit()
+        raise
     session.add(occurrence)
     session.commit()
     log.info("opened %s occurrence %s of team %s", scope.ritual.kind, occurrence.id, scope.team.id)
@@ -113,8 +120,27 @@ async def _send_prompt(
             if kind == "anonymous_feedback"
             else pulse.prompt(occurrence)
         )
-        for member in invitees:
+        await _send_each(scope, notifier, invitees, message)
+
+
+async def _send_each(
+    scope: RitualScope, notifier: Notifier, members: list[Member], message: Message
+) -> int:
+    """Send a direct message to each member; one person's failure does not stop the others."""
+    sent = 0
+    for member in members:
+        try:
             await notifier.send_direct(person=scope.person(member), message=message)
+            sent += 1
+        except HavenError:
+            raise
+        except Exception as error:
+            log.warning(
+                "direct message to member %s of team %s failed: %s", member.id, scope.team.id, error
+            )
+    if members and not sent:
+        raise PlatformUnavailable(f"no direct message reached team {scope.team.name}")
+    return sent
 
 
 def _answered(scope: RitualScope, occurrence: Occurrence) -> set[int]:
@@ -133,11 +159,13 @@ async def send_reminders(
 ) -> int:
     """Nudge, by direct message, each member who has not answered; return how many were nudged."""
     scope, occurrence = RitualScope.of_occurrence(session=session, occurrence_id=occurrence_id)
-    if occurrence.status != "open" or occurrence.reminded or scope.ritual.kind not in REMINDER_TEXT:
-        return 0  # sharing a failure stays voluntary: no reminders for that ritual
+    if occurrence.status != "open" or occurrence.reminded:
+        return 0
     occurrence.reminded = True
     session.add(occurrence)
     session.commit()
+    if scope.ritual.kind not in REMINDER_TEXT:
+        return 0  # sharing a failure stays voluntary: no reminders for that ritual
     answered = _answered(scope, occurrence)
     notifier = scope.notifier(notifiers)
     reminder = Reminder(
@@ -145,12 +173,9 @@ async def send_reminders(
         ritual_kind=scope.ritual.kind,
         text=REMINDER_TEXT[scope.ritual.kind],
     )
-    pending = [
-        m for m in active_members(session=session, team_id=scope.team.id) if m.id not in answered
-    ]
-    for member in pending:
-        await notifier.send_direct(person=scope.person(member), message=reminder)
-    return len(pending)
+    present = await _invitees(scope, notifiers)  # people away today are not nudged either
+    pending = [member for member in present if member.id not in answered]
+    return await _send_each(scope, notifier, pending, reminder)
 
 
 async def close_occurrence(

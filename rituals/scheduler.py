@@ -27,7 +27,7 @@ from sqlmodel import Session
 from rituals import jobs
 from rituals.context import answer_window
 from rituals.scheduling import cron_trigger
-from storage.db import normalize_url
+from storage.db import normalize_url, session_scope
 from storage.occurrences import active_rituals
 
 log = logging.getLogger(__name__)
@@ -37,6 +37,7 @@ SWEEP_JOB_ID = "haven:sweep"
 SYNC_JOB_ID = "haven:sync"
 RITUAL_JOB_PREFIX = "ritual:"
 SWEEP_GRACE_SECONDS = 3600
+SYNC_MINUTES = 5
 
 # Ritual job ids to keep, for schedulers synced before start() (see _remove_stale_jobs_at_start).
 _wanted_at_start: "WeakKeyDictionary[BaseScheduler, set[str]]" = WeakKeyDictionary()
@@ -99,6 +100,15 @@ def sync_jobs(*, scheduler: AsyncIOScheduler, session: Session) -> set[str]:
     else:
         _remove_stale_jobs(scheduler, wanted)
     scheduler.add_job(
+        resync_job,
+        trigger=IntervalTrigger(minutes=SYNC_MINUTES, timezone=UTC),
+        id=SYNC_JOB_ID,
+        name="Haven: follow ritual changes made by other processes",
+        replace_existing=True,
+        coalesce=True,
+        misfire_grace_time=SWEEP_GRACE_SECONDS,
+    )
+    scheduler.add_job(
         jobs.sweep_job,
         trigger=IntervalTrigger(minutes=1, timezone=UTC),
         id=SWEEP_JOB_ID,
@@ -132,3 +142,15 @@ def _remove_stale_jobs_at_start(scheduler: BaseScheduler) -> Callable[[Scheduler
             _remove_stale_jobs(scheduler, wanted)
 
     return remove
+
+
+async def resync_job() -> None:
+    """Match the jobs to the rituals again, picking up changes made by `haven config apply`."""
+    try:
+        runtime = jobs.current_runtime()
+    except RuntimeError:
+        return  # a scheduler started without Haven's runtime (tools, tests) has nothing to follow
+    if runtime.scheduler is None:
+        return
+    with session_scope(runtime.engine) as session:
+        sync_jobs(scheduler=runtime.scheduler, session=session)

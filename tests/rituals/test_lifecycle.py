@@ -313,8 +313,95 @@ async def test_anonymous_answers_leave_no_trace_in_the_logs(session, notifiers, 
     caplog.set_level("DEBUG")
     scope, occurrence = await open_kind(session, notifiers, "anonymous_feedback")
     caplog.clear()
-    feedback.record(scope=scope, occurrence=occurrence, user_id="U4", text="a very particular sentence")
+    feedback.record(
+        scope=scope, occurrence=occurrence, user_id="U4", text="a very particular sentence"
+    )
     assert caplog.records == []  # not even a timestamped line that could be matched to a click
-    await close_occurrence(session=session, notifiers=notifiers, occurrence_id=occurrence.id, now=NOW)
+    await close_occurrence(
+        session=session, notifiers=notifiers, occurrence_id=occurrence.id, now=NOW
+    )
     logged = " ".join(record.getMessage() for record in caplog.records)
     assert "U4" not in logged and "particular sentence" not in logged
+
+
+class FailingChannel:
+    """A notifier whose channel posts fail, as when the platform is down."""
+
+    def __init__(self, console):
+        self.console = console
+
+    def __getattr__(self, name):
+        return getattr(self.console, name)
+
+    async def post_to_channel(self, **_):
+        raise ConnectionError("platform down")
+
+
+async def test_a_prompt_that_could_not_be_sent_is_retried_not_lost(session, notifiers, console):
+    team = make_team(session)
+    ritual = make_ritual(session, team, "checkin")
+    notifiers.by_platform["console"] = FailingChannel(console)
+    with pytest.raises(ConnectionError):
+        await open_occurrence(
+            session=session,
+            notifiers=notifiers,
+            ritual_id=ritual.id,
+            scheduled_at=MONDAY_10_BERLIN,
+            now=NOW,
+        )
+    assert session.exec(select(Occurrence)).all() == []
+    notifiers.by_platform["console"] = console
+    retried = await open_occurrence(
+        session=session,
+        notifiers=notifiers,
+        ritual_id=ritual.id,
+        scheduled_at=MONDAY_10_BERLIN,
+        now=NOW + timedelta(minutes=1),
+    )
+    assert retried is not None
+    assert len([m for m in console.sent_to(ROOM, "channel") if isinstance(m, CheckinPrompt)]) == 1
+
+
+class OneBrokenInbox:
+    """A notifier that cannot reach one person by direct message."""
+
+    def __init__(self, console, broken):
+        self.console, self.broken = console, broken
+
+    def __getattr__(self, name):
+        return getattr(self.console, name)
+
+    async def send_direct(self, *, person, message):
+        if person.user_id == self.broken:
+            raise ConnectionError("user gone")
+        return await self.console.send_direct(person=person, message=message)
+
+
+async def test_one_unreachable_person_does_not_stop_the_others(session, notifiers, console):
+    notifiers.by_platform["console"] = OneBrokenInbox(console, "U2")
+    _scope, _occurrence = await open_kind(session, notifiers, "safety_pulse")
+    reached = {d.target for d in console.deliveries if isinstance(d.message, PulsePrompt)}
+    assert reached == {"U1", "U3", "U4", "U5", "ULEAD"}
+
+
+async def test_failure_celebrations_send_no_reminders_and_stop_asking(session, notifiers, console):
+    _scope, occurrence = await open_kind(session, notifiers, "failure_celebration")
+    assert (
+        await send_reminders(session=session, notifiers=notifiers, occurrence_id=occurrence.id) == 0
+    )
+    session.refresh(occurrence)
+    assert occurrence.reminded  # the sweep will not come back every minute
+    assert not any(isinstance(d.message, Reminder) for d in console.deliveries)
+
+
+async def test_people_away_today_are_not_prompted_or_reminded(session, notifiers, console):
+    from rituals.ports import Person
+
+    console.rooms[ROOM] = [
+        Person(user_id=p.user_id, display_name=p.display_name, away=p.user_id == "U3")
+        for p in console.rooms[ROOM]
+    ]
+    _scope, occurrence = await open_kind(session, notifiers, "safety_pulse")
+    await send_reminders(session=session, notifiers=notifiers, occurrence_id=occurrence.id)
+    assert occurrence.invited_count == 5
+    assert console.sent_to("U3") == []

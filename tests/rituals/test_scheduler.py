@@ -28,11 +28,12 @@ from sqlmodel import Session, select
 from rituals import checkin, jobs
 from rituals.context import RitualScope
 from rituals.messages import CheckinPrompt, Reminder, RoundSummary
-from rituals.scheduler import SWEEP_JOB_ID, build_scheduler, ritual_job_id, sync_jobs
+from rituals.scheduler import SWEEP_JOB_ID, SYNC_JOB_ID, build_scheduler, ritual_job_id, sync_jobs
 from storage.models import Occurrence, Ritual, Team
 from storage.teams import get_or_create_workspace
 from tests.conftest import ROOM, make_ritual, make_team
 
+HAVEN_JOBS = {SWEEP_JOB_ID, SYNC_JOB_ID}
 CHECKIN = "55 9 * * mon"  # Mondays 09:55 in the team's time zone
 FIRE = datetime(2026, 11, 23, 8, 55, tzinfo=UTC)  # Monday 23 November 2026, 09:55 in Berlin (CET)
 WINDOW = timedelta(hours=4)  # the check-in's default answer window
@@ -180,7 +181,7 @@ async def run_first_process(new_scheduler, engine, session, ritual) -> None:
     scheduler = new_scheduler()
     sync_jobs(scheduler=scheduler, session=session)
     scheduler.start()
-    assert stored_job_ids(engine) == {ritual_job_id(ritual.id), SWEEP_JOB_ID}
+    assert stored_job_ids(engine) == {ritual_job_id(ritual.id)} | HAVEN_JOBS
     now = datetime.now(UTC)
     assert all(job.next_run_time > now for job in scheduler.get_jobs())  # nothing due yet
     await stop(scheduler)
@@ -401,7 +402,7 @@ async def test_syncing_twice_keeps_one_job_per_ritual_with_the_team_time_zone(
         ids = [job.id for job in scheduler.get_jobs()]
         await stop(scheduler)
 
-    expected = {ritual_job_id(berlin.id), ritual_job_id(new_york.id), SWEEP_JOB_ID}
+    expected = {ritual_job_id(berlin.id), ritual_job_id(new_york.id)} | HAVEN_JOBS
     assert sorted(ids) == sorted(expected)
     assert stored_job_ids(engine) == expected
 
@@ -434,7 +435,7 @@ async def test_syncing_removes_the_job_of_a_paused_ritual(new_scheduler, engine,
         assert sync_jobs(scheduler=scheduler, session=session) == {ritual_job_id(berlin.id)}
         assert scheduler.get_job(ritual_job_id(new_york.id)) is None
         await stop(scheduler)
-    assert stored_job_ids(engine) == {ritual_job_id(berlin.id), SWEEP_JOB_ID}
+    assert stored_job_ids(engine) == {ritual_job_id(berlin.id)} | HAVEN_JOBS
 
 
 async def test_syncing_before_start_removes_the_stored_job_of_a_paused_ritual(
@@ -454,7 +455,7 @@ async def test_syncing_before_start_removes_the_stored_job_of_a_paused_ritual(
         second.start(paused=True)
         assert second.get_job(ritual_job_id(new_york.id)) is None
         await stop(second)
-    assert stored_job_ids(engine) == {ritual_job_id(berlin.id), SWEEP_JOB_ID}
+    assert stored_job_ids(engine) == {ritual_job_id(berlin.id)} | HAVEN_JOBS
 
 
 # --- one broken ritual stops no other ----------------------------------------------------------
@@ -531,5 +532,31 @@ async def test_a_bad_cron_or_time_zone_leaves_only_that_ritual_unscheduled(
         ids = {job.id for job in scheduler.get_jobs()}
         await stop(scheduler)
     assert scheduled == {ritual_job_id(down.id), ritual_job_id(good.id)}
-    assert ids == scheduled | {SWEEP_JOB_ID}
+    assert ids == scheduled | HAVEN_JOBS
     assert len([r for r in caplog.records if r.name == "rituals.scheduler"]) == 2
+
+
+async def test_resync_follows_rituals_added_and_paused_by_another_process(
+    session, engine, notifiers
+):
+    from rituals.scheduler import resync_job
+
+    team = make_team(session)
+    first = make_ritual(session, team, "checkin")
+    scheduler = build_scheduler(str(engine.url.render_as_string(hide_password=False)))
+    scheduler.start(paused=True)
+    jobs.install_runtime(jobs.Runtime(engine=engine, notifiers=notifiers, scheduler=scheduler))
+    try:
+        sync_jobs(scheduler=scheduler, session=session)
+        assert SYNC_JOB_ID in {job.id for job in scheduler.get_jobs()}
+        second = make_ritual(session, team, "safety_pulse")
+        first.paused = True
+        session.add(first)
+        session.commit()
+        await resync_job()
+        ritual_jobs = {job.id for job in scheduler.get_jobs() if job.id.startswith("ritual:")}
+        assert ritual_jobs == {ritual_job_id(second.id)}
+    finally:
+        jobs.install_runtime(None)
+        scheduler.shutdown(wait=False)
+        await asyncio.sleep(0)
