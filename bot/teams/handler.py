@@ -1,0 +1,242 @@
+"""The Teams activity handler: each activity becomes one core call and a card or a line back."""
+
+import logging
+from typing import Any
+
+from botbuilder.core import CardFactory, InvokeResponse, MessageFactory, TurnContext
+from botbuilder.core.teams import TeamsActivityHandler
+from botbuilder.schema import Activity, ActivityTypes, ChannelAccount, MessageReaction
+from sqlmodel import Session
+
+from bot.teams.activities import (
+    Actor,
+    actor_of,
+    base_conversation,
+    card_action,
+    command_text,
+    invoke_action,
+    kind_of,
+    mentions_bot,
+    teams_team_of,
+    tenant_of,
+)
+from bot.teams.commands import parse_command, unknown_command
+from bot.teams.conversations import drop_from_roster, remember, save_roster
+from bot.teams.dispatch import run_action
+from bot.teams.forms import welcome_card
+from bot.teams.meeting import open_meeting_checkin
+from bot.teams.notifier import PersonUnreachable
+from bot.teams.removal import pause_after_removal
+from bot.teams.retry import with_retries
+from bot.teams.roster import entries_of, fetch_roster
+from bot.teams.runtime import Reply, TeamsRuntime
+from bot.teams.threads import count_reactions, record_thread_reply
+from rituals.errors import HavenError
+
+log = logging.getLogger(__name__)
+REMEMBERED = {
+    ActivityTypes.message,
+    ActivityTypes.invoke,
+    ActivityTypes.conversation_update,
+    ActivityTypes.installation_update,
+    ActivityTypes.event,
+}
+
+
+def reply_activity(reply: Reply) -> Activity:
+    """Return the message that carries a reply: its card, or its line of text."""
+    if reply.card is not None:
+        activity = MessageFactory.attachment(CardFactory.adaptive_card(reply.card))
+        activity.summary = reply.text
+        return activity
+    return MessageFactory.text(reply.text)
+
+
+def invoke_body(reply: Reply) -> dict[str, Any]:
+    """Return the adaptiveCard/action response: a card for the clicker, or a message to them."""
+    if reply.card is not None:
+        return {
+            "statusCode": 200,
+            "type": "application/vnd.microsoft.card.adaptive",
+            "value": reply.card,
+        }
+    return {
+        "statusCode": 200,
+        "type": "application/vnd.microsoft.activity.message",
+        "value": reply.text,
+    }
+
+
+class HavenTeamsBot(TeamsActivityHandler):
+    """Haven in Teams: remembers where it is, answers commands and card actions, opens meeting check-ins."""
+
+    def __init__(self, *, runtime: TeamsRuntime) -> None:
+        self.runtime = runtime
+
+    async def on_turn(self, turn_context: TurnContext) -> None:
+        """Keep the conversation's reference for proactive messages, then handle the activity."""
+        if turn_context.activity.type in REMEMBERED:
+            with Session(self.runtime.engine) as session:
+                remember(session=session, activity=turn_context.activity)
+        await super().on_turn(turn_context)
+
+    async def on_message_activity(self, turn_context: TurnContext) -> None:
+        """Handle a card submitted as a message, a story in a failure thread, or a command."""
+        activity = turn_context.activity
+        actor = actor_of(activity)
+        data = card_action(activity)
+        if data is not None:
+            reply = await run_action(runtime=self.runtime, actor=actor, data=data)
+            await self._answer_privately(turn_context, actor, reply)
+            return
+        addressed = actor.conversation_kind == "personal" or mentions_bot(activity)
+        command = parse_command(command_text(activity)) if addressed else None
+        if command is None and actor.conversation_kind != "personal":
+            try:
+                if record_thread_reply(runtime=self.runtime, activity=activity):
+                    return
+            except HavenError as error:
+                await turn_context.send_activity(MessageFactory.text(str(error)))
+                return
+        if not addressed:
+            return  # channel chatter that is not for Haven
+        reply = (
+            await run_action(runtime=self.runtime, actor=actor, data=command)
+            if command is not None
+            else Reply(unknown_command(command_text(activity)))
+        )
+        await turn_context.send_activity(reply_activity(reply))
+
+    async def on_invoke_activity(self, turn_context: TurnContext) -> InvokeResponse:
+        """Answer an Adaptive Card Action.Execute; leave other invokes to botbuilder."""
+        if turn_context.activity.name != "adaptiveCard/action":
+            return await super().on_invoke_activity(turn_context)
+        data = invoke_action(turn_context.activity)
+        if data is None:
+            return InvokeResponse(
+                status=400,
+                body={
+                    "statusCode": 400,
+                    "type": "application/vnd.microsoft.error",
+                    "value": {"code": "BadRequest", "message": "Not an Action.Execute value."},
+                },
+            )
+        actor = actor_of(turn_context.activity)
+        reply = await run_action(runtime=self.runtime, actor=actor, data=data)
+        return InvokeResponse(status=200, body=invoke_body(reply))
+
+    async def on_reactions_added(
+        self, message_reactions: list[MessageReaction], turn_context: TurnContext
+    ) -> None:
+        """Count reactions to a story."""
+        count_reactions(
+            runtime=self.runtime, activity=turn_context.activity, delta=len(message_reactions)
+        )
+
+    async def on_reactions_removed(
+        self, message_reactions: list[MessageReaction], turn_context: TurnContext
+    ) -> None:
+        """Uncount reactions taken back from a story."""
+        count_reactions(
+            runtime=self.runtime, activity=turn_context.activity, delta=-len(message_reactions)
+        )
+
+    async def on_conversation_update_activity(self, turn_context: TurnContext) -> None:
+        """Greet and read the roster when Haven joins; pause the team's rituals when it is removed."""
+        activity = turn_context.activity
+        bot_id = activity.recipient.id if activity.recipient else None
+        added: list[ChannelAccount] = activity.members_added or []
+        removed: list[ChannelAccount] = activity.members_removed or []
+        if any(member.id == bot_id for member in removed):
+            self._left(activity)
+        elif any(member.id == bot_id for member in added):
+            await self._sync_roster(turn_context)
+            await turn_context.send_activity(
+                reply_activity(Reply("Hi, I'm Haven", card=welcome_card(kind=kind_of(activity))))
+            )
+        elif added:
+            await self._sync_roster(turn_context)
+        elif removed:
+            with Session(self.runtime.engine) as session:
+                drop_from_roster(
+                    session=session,
+                    roster_id=self._roster_id(activity),
+                    user_ids=[member.id for member in removed],
+                )
+
+    async def on_installation_update_add(self, turn_context: TurnContext) -> None:
+        """Read the roster of the team or chat Haven was installed in."""
+        await self._sync_roster(turn_context)
+
+    async def on_installation_update_remove(self, turn_context: TurnContext) -> None:
+        """Pause the rituals of the channel Haven was uninstalled from."""
+        self._left(turn_context.activity)
+
+    async def on_teams_meeting_start_event(self, meeting: Any, turn_context: TurnContext) -> None:
+        """Open the channel team's check-in in the chat of the meeting that started."""
+        try:
+            await open_meeting_checkin(
+                runtime=self.runtime, activity=turn_context.activity, details=meeting
+            )
+        except HavenError as error:
+            log.warning("meeting check-in not opened: %s", error)
+
+    def _left(self, activity: Activity) -> None:
+        conversation_id = base_conversation(activity.conversation.id)
+        with Session(self.runtime.engine) as session:
+            teams = pause_after_removal(session=session, conversation_id=conversation_id)
+        log.warning(
+            "Haven was removed from Teams conversation %s; paused the rituals of %s",
+            conversation_id,
+            ", ".join(teams) or "no team",
+        )
+
+    @staticmethod
+    def _roster_id(activity: Activity) -> str:
+        return teams_team_of(activity) or base_conversation(activity.conversation.id)
+
+    async def _sync_roster(self, turn_context: TurnContext) -> None:
+        """Store the team's (or chat's) members with TeamsInfo's paged list; a failure is only logged."""
+        activity = turn_context.activity
+        if kind_of(activity) == "personal":
+            return
+        roster_id = self._roster_id(activity)
+        try:
+            accounts = await with_retries(
+                lambda: fetch_roster(turn_context, roster_id), policy=self.runtime.teams.retry
+            )
+        except Exception as error:  # the roster is refreshed again before each ritual opens
+            log.warning("could not read the roster of %s: %s", roster_id, type(error).__name__)
+            return
+        with Session(self.runtime.engine) as session:
+            save_roster(
+                session=session,
+                roster_id=roster_id,
+                tenant_id=tenant_of(activity),
+                people=entries_of(accounts),
+                complete=True,
+            )
+
+    async def _answer_privately(
+        self, turn_context: TurnContext, actor: Actor, reply: Reply
+    ) -> None:
+        """Answer in a personal chat: in place there, else in the person's personal chat with Haven."""
+        if actor.conversation_kind == "personal":
+            await turn_context.send_activity(reply_activity(reply))
+            return
+        try:
+            await self.runtime.teams.send_to_person(
+                user_id=actor.user_id, activity=reply_activity(reply)
+            )
+        except (PersonUnreachable, HavenError) as error:
+            log.info("a card receipt could not be delivered: %s", type(error).__name__)
+
+
+async def log_turn_error(turn_context: TurnContext, error: Exception) -> None:
+    """Log an unexpected failure of one turn by activity type only (never who or what was said)."""
+    log.error(
+        "Teams %s activity failed: %s",
+        turn_context.activity.type,
+        type(error).__name__,
+        exc_info=(type(error), error, error.__traceback__),
+    )
