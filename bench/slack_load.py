@@ -1,0 +1,438 @@
+"""Load test: signed check-in clicks against `haven serve` and against a Bolt app that only acks.
+
+Run:  .venv/bin/python -m bench.slack_load [--rates 50,100,200,400] [--seconds 5] [--write]
+
+Everything stays on 127.0.0.1. One run starts the fake Slack Web API (tests/bot/slack/fake_slack.py)
+in its own process, seeds a SQLite database with a Slack team and an open private check-in, then
+measures `haven serve` and the minimal app one after the other with the same load: open-loop
+stages at rising rates (acknowledgement latency p50/p99) and a closed-loop stage with a fixed
+number of clients in flight (maximum throughput). Slack wants an acknowledgement within 3 s.
+"""
+
+import argparse
+import asyncio
+import hashlib
+import hmac
+import json
+import os
+import platform
+import random
+import re
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+from urllib.parse import urlencode
+
+import aiohttp
+
+ROOT = Path(__file__).resolve().parent.parent
+SECRET = "bench-signing-secret-0123456789abcdef"
+TEAM, CHANNEL, PEOPLE = "T0HAVEN", "C0LOAD", 200
+RESULTS = ROOT / "bench" / "RESULTS-slack.md"
+
+
+@dataclass
+class Stage:
+    """What one stage of load measured."""
+
+    name: str
+    sent: int
+    ok: int
+    seconds: float
+    latencies_ms: list[float]
+
+    @property
+    def throughput(self) -> float:
+        """Return acknowledged requests per second."""
+        return self.ok / self.seconds if self.seconds else 0.0
+
+    def percentile(self, share: float) -> float:
+        """Return a latency percentile in milliseconds."""
+        if not self.latencies_ms:
+            return float("nan")
+        ordered = sorted(self.latencies_ms)
+        return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
+
+
+def free_port() -> int:
+    """Return a free loopback port."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def click_body(occurrence_id: int, n: int, *, action_id: str = "") -> bytes:
+    """Return a block_actions payload, as Slack posts it, for a mood click by person n."""
+    mood = random.randint(1, 5)
+    user = f"U{n % PEOPLE:05d}"
+    payload = {
+        "type": "block_actions",
+        "user": {"id": user, "username": user.lower(), "name": user.lower(), "team_id": TEAM},
+        "api_app_id": "AHAVEN",
+        "token": "legacy-token",
+        "container": {"type": "message", "message_ts": "1767000000.000001", "channel_id": CHANNEL},
+        "trigger_id": f"{n}.trigger",
+        "team": {"id": TEAM, "domain": "bench"},
+        "enterprise": None,
+        "is_enterprise_install": False,
+        "channel": {"id": CHANNEL, "name": "load"},
+        "state": {"values": {}},
+        "actions": [
+            {
+                "action_id": action_id or f"haven_checkin_mood_{mood}",
+                "block_id": "b",
+                "value": f"{occurrence_id}:{mood}",
+                "type": "button",
+                "action_ts": f"{time.time():.6f}",
+            }
+        ],
+    }
+    return urlencode({"payload": json.dumps(payload)}).encode()
+
+
+def signed(body: bytes) -> dict[str, str]:
+    """Return Slack's signature headers for a body, timestamped now."""
+    stamp = str(int(time.time()))
+    digest = hmac.new(SECRET.encode(), f"v0:{stamp}:".encode() + body, hashlib.sha256).hexdigest()
+    return {
+        "X-Slack-Request-Timestamp": stamp,
+        "X-Slack-Signature": f"v0={digest}",
+        "Content-Type": "application/x-www-form-urlencoded",
+    }
+
+
+async def one_click(http: aiohttp.ClientSession, url: str, body: bytes) -> tuple[float, int]:
+    """Send one signed click; return (milliseconds until the acknowledgement, status)."""
+    started = time.perf_counter()
+    try:
+        async with http.post(url, data=body, headers=signed(body)) as response:
+            await response.read()
+            status = response.status
+    except aiohttp.ClientError:
+        status = 0
+    return (time.perf_counter() - started) * 1000, status
+
+
+async def open_loop(url: str, occurrence_id: int, rate: int, seconds: float) -> Stage:
+    """Send clicks at a fixed rate whatever the answers take (arrivals do not wait)."""
+    loop = asyncio.get_running_loop()
+    count = int(rate * seconds)
+    async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=512)) as http:
+        start = loop.time()
+        tasks = []
+        for n in range(count):
+            delay = start + n / rate - loop.time()
+            if delay > 0:
+                await asyncio.sleep(delay)
+            tasks.append(asyncio.create_task(one_click(http, url, click_body(occurrence_id, n))))
+        results = await asyncio.gather(*tasks)
+        elapsed = loop.time() - start
+    ok = [ms for ms, status in results if status == 200]
+    return Stage(f"{rate}/s", count, len(ok), elapsed, ok)
+
+
+async def closed_loop(
+    url: str, occurrence_id: int, clients: int, seconds: float, *, action_id: str = ""
+) -> Stage:
+    """Keep `clients` clicks in flight for `seconds`: the most the server acknowledges."""
+    loop = asyncio.get_running_loop()
+    latencies: list[float] = []
+    sent = [0]
+    async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=clients)) as http:
+        start = loop.time()
+
+        async def client() -> None:
+            while loop.time() - start < seconds:
+                sent[0] += 1
+                body = click_body(occurrence_id, sent[0], action_id=action_id)
+                ms, status = await one_click(http, url, body)
+                if status == 200:
+                    latencies.append(ms)
+
+        await asyncio.gather(*(client() for _ in range(clients)))
+        elapsed = loop.time() - start
+    name = f"max ({clients} in flight)" + (", unknown action" if action_id else "")
+    return Stage(name, sent[0], len(latencies), elapsed, latencies)
+
+
+async def wait_until_up(url: str, timeout: float = 30) -> None:
+    """Wait until a server answers at url (any status)."""
+    deadline = time.monotonic() + timeout
+    async with aiohttp.ClientSession() as http:
+        while True:
+            try:
+                async with http.get(url) as response:
+                    await response.read()
+                    return
+            except aiohttp.ClientError:
+                if time.monotonic() > deadline:
+                    raise
+                await asyncio.sleep(0.1)
+
+
+def start(args: list[str], env: dict[str, str]) -> subprocess.Popen:  # type: ignore[type-arg]
+    """Start a server process whose output goes nowhere."""
+    return subprocess.Popen(
+        args,
+        env={**os.environ, **env},
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+
+def stop(process: subprocess.Popen) -> None:  # type: ignore[type-arg]
+    """Stop a server process this script started."""
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+
+
+async def seed(database_url: str, api_url: str, *, wal: bool = False) -> int:
+    """Create a Slack team with a private check-in and open it; return the occurrence id."""
+    from sqlmodel import Session
+
+    from bot.platforms import Notifiers
+    from bot.settings import Settings
+    from bot.slack.runtime import build_notifier
+    from rituals.clock import utcnow
+    from rituals.lifecycle import open_occurrence
+    from storage.db import get_engine
+    from storage.migrate import upgrade
+    from storage.models import Ritual, Team
+    from storage.teams import get_or_create_workspace
+
+    upgrade(database_url)
+    engine = get_engine(database_url)
+    settings = Settings(
+        DATABASE_URL=database_url,
+        SLACK_BOT_TOKEN="xoxb-bench",
+        SLACK_SIGNING_SECRET=SECRET,
+        SLACK_API_URL=api_url,
+    )  # type: ignore[call-arg]
+    notifiers = Notifiers(by_platform={"slack": build_notifier(settings=settings, engine=engine)})
+    with Session(engine, expire_on_commit=False) as session:
+        workspace = get_or_create_workspace(session=session, platform="slack", external_id=TEAM)
+        team = Team(workspace_id=workspace.id, name="Load", channel=CHANNEL, timezone="UTC")
+        session.add(team)
+        session.flush()
+        ritual = Ritual(
+            team_id=team.id, name="checkin", kind="checkin", schedule="0 10 * * mon", mode="private"
+        )
+        session.add(ritual)
+        session.commit()
+        now = utcnow()
+        occurrence = await open_occurrence(
+            session=session,
+            notifiers=notifiers,
+            ritual_id=ritual.id,
+            scheduled_at=now - timedelta(minutes=1),
+            now=now,
+        )
+    assert occurrence is not None and occurrence.id is not None
+    if wal:  # persistent in the file: `haven serve` then commits to a write-ahead log
+        with engine.connect() as connection:
+            connection.exec_driver_sql("PRAGMA journal_mode=WAL")
+    return occurrence.id
+
+
+async def measure(
+    name: str, url: str, occurrence_id: int, rates: list[int], seconds: float, clients: int
+) -> list[Stage]:
+    """Warm a server up, then run the open-loop stages and the closed-loop stage against it."""
+    await open_loop(url, occurrence_id, rate=100, seconds=PEOPLE / 100)  # everyone once: caches
+    stages = []
+    for rate in rates:
+        stage = await open_loop(url, occurrence_id, rate, seconds)
+        print(f"{name:>8} {stage.name:>18}: {report(stage)}", flush=True)
+        stages.append(stage)
+        await asyncio.sleep(1)  # let work after the acknowledgements drain
+    for action_id in ("", "bench_unknown_action"):  # then the acknowledgement path alone
+        stage = await closed_loop(url, occurrence_id, clients, seconds, action_id=action_id)
+        print(f"{name:>8} {stage.name:>18}: {report(stage)}", flush=True)
+        stages.append(stage)
+        await asyncio.sleep(1)
+    return stages
+
+
+def report(stage: Stage) -> str:
+    """Return one line of figures for a stage."""
+    return (
+        f"{stage.ok}/{stage.sent} acknowledged, {stage.throughput:7.1f}/s, "
+        f"p50 {stage.percentile(0.50):6.1f} ms, p99 {stage.percentile(0.99):6.1f} ms"
+    )
+
+
+def machine() -> str:
+    """Describe the machine: CPU model and count, Python, platform."""
+    model = ""
+    try:
+        lscpu = subprocess.run(["lscpu"], capture_output=True, text=True, check=False).stdout
+        found = re.search(r"Model name:\s*(.+)", lscpu)
+        model = found.group(1).strip() if found else ""
+    except OSError:
+        pass
+    return (
+        f"{os.cpu_count()} CPUs (nproc), {model or platform.processor()}, "
+        f"Python {platform.python_version()}, {platform.system()} {platform.release()}"
+    )
+
+
+def markdown(
+    haven: list[Stage], minimal: list[Stage], seconds: float, clients: int, when: str
+) -> str:
+    """Return the results as the Markdown of bench/RESULTS-slack.md."""
+    rows = [
+        f"| {h.name} | {h.throughput:.0f} | {h.percentile(0.5):.1f} | {h.percentile(0.99):.1f} "
+        f"| {m.throughput:.0f} | {m.percentile(0.5):.1f} | {m.percentile(0.99):.1f} | "
+        f"{h.throughput / m.throughput if m.throughput else float('nan'):.2f} |"
+        for h, m in zip(haven, minimal, strict=True)
+    ]
+    return "\n".join(
+        [
+            "## Slack: acknowledgement latency and throughput",
+            "",
+            f"Measured with `.venv/bin/python -m bench.slack_load` on {when}: {machine()}.",
+            "Load generator, `haven serve` (SQLite, private check-in, scheduler on), the minimal",
+            "ack-only Bolt app and the fake Slack Web API all run on this machine over 127.0.0.1,",
+            "each server in its own process, measured one after the other with the same load.",
+            f"Each open-loop stage sends signed `block_actions` mood clicks from {PEOPLE} people at",
+            f"a fixed rate for {seconds:g} s; the last stage keeps {clients} clicks in flight",
+            "(the most each server acknowledges). Latency is from sending the request to reading",
+            "the acknowledgement; Haven's work after the ack (recording the answer, users.info,",
+            "the ephemeral confirmation) runs in the same process and competes for the CPU.",
+            "",
+            "| load | Haven ack/s | Haven p50 ms | Haven p99 ms | minimal ack/s | minimal p50 ms "
+            "| minimal p99 ms | Haven / minimal |",
+            "|---|---:|---:|---:|---:|---:|---:|---:|",
+            *rows,
+            "",
+            "The `unknown action` row sends clicks no listener claims: the acknowledgement path",
+            "alone (signature check, parsing, Bolt's middleware, matching), with no work after it;",
+            "Haven tries each of its listeners in turn before the catch-all acknowledges.",
+            "",
+        ]
+    )
+
+
+async def run(rates: list[int], seconds: float, clients: int, write: bool, wal: bool) -> None:
+    """Start the fake, seed, measure Haven then the minimal app, print and optionally write."""
+    workdir = Path(tempfile.mkdtemp(prefix="haven-slack-load-"))
+    database_url = f"sqlite:///{workdir / 'haven.db'}"
+    fake_port, haven_port, minimal_port = free_port(), free_port(), free_port()
+    api_url = f"http://127.0.0.1:{fake_port}/api/"
+    python = sys.executable
+    fake = start([python, "-m", "bench.slack_load", "fake", "--port", str(fake_port)], {})
+    try:
+        await wait_until_up(f"http://127.0.0.1:{fake_port}/api/auth.test")
+        occurrence_id = await seed(database_url, api_url, wal=wal)
+        env = {
+            "DATABASE_URL": database_url,
+            "SLACK_BOT_TOKEN": "xoxb-bench",
+            "SLACK_SIGNING_SECRET": SECRET,
+            "SLACK_API_URL": api_url,
+            "HAVEN_ENV": "development",
+        }
+        haven_bin = str(Path(python).parent / "haven")
+        haven = start([haven_bin, "serve", "--port", str(haven_port)], env)
+        try:
+            await wait_until_up(f"http://127.0.0.1:{haven_port}/healthz")
+            url = f"http://127.0.0.1:{haven_port}/slack/events"
+            haven_stages = await measure("haven", url, occurrence_id, rates, seconds, clients)
+        finally:
+            stop(haven)
+        minimal = start(
+            [
+                python,
+                "-m",
+                "bench.slack_load",
+                "minimal",
+                "--port",
+                str(minimal_port),
+                "--api-url",
+                api_url,
+            ],
+            {},
+        )
+        try:
+            await wait_until_up(f"http://127.0.0.1:{minimal_port}/slack/events")
+            url = f"http://127.0.0.1:{minimal_port}/slack/events"
+            minimal_stages = await measure("minimal", url, occurrence_id, rates, seconds, clients)
+        finally:
+            stop(minimal)
+    finally:
+        stop(fake)
+    when = time.strftime("%Y-%m-%d")
+    text = markdown(haven_stages, minimal_stages, seconds, clients, when)
+    best_haven, best_minimal = haven_stages[-2].throughput, minimal_stages[-2].throughput
+    print(
+        f"max throughput of clicks: Haven {best_haven:.0f}/s, minimal {best_minimal:.0f}/s, "
+        f"ratio {best_haven / best_minimal:.2f}"
+    )
+    if write:
+        RESULTS.write_text(text, encoding="utf-8")
+        print(f"wrote {RESULTS.relative_to(ROOT)}")
+
+
+def serve_fake(port: int) -> None:
+    """Serve the fake Slack Web API until terminated, knowing every user and the load channel."""
+    from tests.bot.slack.fake_slack import FakeSlack
+
+    async def main() -> None:
+        fake = FakeSlack(anyone=True, page_size=1000)
+        fake.channels[CHANNEL] = [f"U{n:05d}" for n in range(PEOPLE)]
+        await fake.start(port=port)
+        while True:
+            await asyncio.sleep(3600)
+
+    asyncio.run(main())
+
+
+def serve_minimal(port: int, api_url: str) -> None:
+    """Serve a Bolt app that only acknowledges, with Bolt's own aiohttp server and verification."""
+    from slack_bolt.async_app import AsyncApp
+    from slack_sdk.web.async_client import AsyncWebClient
+
+    app = AsyncApp(
+        signing_secret=SECRET, client=AsyncWebClient(token="xoxb-bench", base_url=api_url)
+    )
+
+    @app.action(re.compile(".*"))
+    async def only_ack(ack) -> None:  # type: ignore[no-untyped-def]
+        await ack()
+
+    app.start(port=port, path="/slack/events", host="127.0.0.1")
+
+
+def main() -> None:
+    """Parse the command line and run the benchmark or one of its servers."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("role", nargs="?", default="run", choices=["run", "fake", "minimal"])
+    parser.add_argument("--port", type=int, default=0)
+    parser.add_argument("--api-url", default="")
+    parser.add_argument("--rates", default="50,100,200,400", help="open-loop clicks per second")
+    parser.add_argument("--seconds", type=float, default=5.0, help="length of each stage (≤ 30)")
+    parser.add_argument("--clients", type=int, default=32, help="clicks in flight, last stage")
+    parser.add_argument("--write", action="store_true", help="write bench/RESULTS-slack.md")
+    parser.add_argument("--wal", action="store_true", help="put the SQLite file in WAL mode")
+    args = parser.parse_args()
+    if args.role == "fake":
+        serve_fake(args.port)
+    elif args.role == "minimal":
+        serve_minimal(args.port, args.api_url)
+    else:
+        rates = [int(rate) for rate in args.rates.split(",")]
+        if max(rates) > 2000 or args.seconds > 30:
+            parser.error("keep the load bounded: rates ≤ 2000/s and stages ≤ 30 s")
+        asyncio.run(run(rates, args.seconds, args.clients, args.write, args.wal))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,117 @@
+"""Check-in: a click on a mood, and the 'add a word' modal."""
+
+import re
+
+from slack_bolt.async_app import AsyncApp
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.slack import ids, views
+from bot.slack.listeners.common import channel_of, field_error, slack_scope, tell
+from bot.slack.runtime import SlackRuntime
+from rituals import checkin
+from rituals.checkin import CheckinReceipt
+from rituals.context import require_open
+from rituals.errors import HavenError
+from rituals.messages import MOOD_LABELS
+from storage.db import session_scope
+
+MOOD_ACTION = re.compile(rf"^{ids.CHECKIN_MOOD}_[1-5]$")
+
+
+def confirmation(receipt: CheckinReceipt, *, mode: str) -> str:
+    """Return what the member is told after checking in."""
+    word = f" and “{receipt.text}”" if receipt.text else ""
+    verb = "changed your check-in to" if receipt.changed else "checked in with"
+    where = "Only the team's aggregate is shown." if mode == "private" else "It is in the thread."
+    return f"✅ You {verb} {receipt.mood} · {MOOD_LABELS[receipt.mood]}{word}. {where}"
+
+
+async def record_checkin(
+    *,
+    runtime: SlackRuntime,
+    client: AsyncWebClient,
+    team_id: str,
+    user_id: str,
+    channel: str,
+    occurrence_id: int,
+    mood: int,
+    text: str | None = None,
+) -> None:
+    """Record a member's check-in and tell them, privately, what was recorded or what went wrong."""
+    try:
+        name = await runtime.people.display_name(team_id=team_id, user_id=user_id)
+        with session_scope(runtime.engine) as session:
+            scope, occurrence = slack_scope(
+                session=session, occurrence_id=occurrence_id, team_id=team_id
+            )
+            receipt = await checkin.record(
+                scope=scope,
+                occurrence=occurrence,
+                notifiers=runtime.notifiers,
+                user_id=user_id,
+                mood=mood,
+                text=text,
+                display_name=name,
+            )
+            line = confirmation(receipt, mode=scope.ritual.mode)
+    except HavenError as error:
+        line = str(error)
+    await tell(client=client, channel=channel, user=user_id, text=line)
+
+
+def register(app: AsyncApp, runtime: SlackRuntime) -> None:
+    """Register the check-in listeners."""
+
+    @app.action(MOOD_ACTION)
+    async def mood_clicked(ack, body, client, context) -> None:  # type: ignore[no-untyped-def]
+        await ack()
+        try:
+            occurrence_id, mood = ids.numbers_in(body["actions"][0]["value"], 2)
+        except HavenError as error:
+            await tell(
+                client=client, channel=channel_of(body), user=context.user_id, text=str(error)
+            )
+            return
+        await record_checkin(
+            runtime=runtime,
+            client=client,
+            team_id=context.team_id,
+            user_id=context.user_id,
+            channel=channel_of(body),
+            occurrence_id=occurrence_id,
+            mood=mood,
+        )
+
+    @app.action(ids.CHECKIN_WORD)
+    async def word_clicked(ack, body, client) -> None:  # type: ignore[no-untyped-def]
+        await ack()
+        (occurrence_id,) = ids.numbers_in(body["actions"][0]["value"], 1)
+        await client.views_open(
+            trigger_id=body["trigger_id"], view=views.checkin_word(occurrence_id=occurrence_id)
+        )
+
+    @app.view(ids.CHECKIN_WORD_VIEW)
+    async def word_submitted(ack, view, client, context) -> None:  # type: ignore[no-untyped-def]
+        try:
+            (occurrence_id,) = ids.numbers_in(view["private_metadata"], 1)
+            mood = int(views.submitted(view, "mood") or 0)
+            with session_scope(runtime.engine) as session:
+                scope, occurrence = slack_scope(
+                    session=session, occurrence_id=occurrence_id, team_id=context.team_id
+                )
+                require_open(occurrence)
+                channel = scope.team.channel
+        except HavenError as error:
+            await ack(field_error("mood", str(error)))
+            return
+        await ack()
+        await record_checkin(
+            runtime=runtime,
+            client=client,
+            team_id=context.team_id,
+            user_id=context.user_id,
+            channel=channel,
+            occurrence_id=occurrence_id,
+            mood=mood,
+            text=views.submitted(view, "word"),
+        )

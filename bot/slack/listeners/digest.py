@@ -1,0 +1,64 @@
+"""The digest's "what I'll do this week": a leader's commitment, shown in next week's digest."""
+
+from slack_bolt.async_app import AsyncApp
+
+from bot.slack import views
+from bot.slack.digest_blocks import COMMIT_ACTION
+from bot.slack.ids import DIGEST_COMMIT_VIEW
+from bot.slack.listeners.common import field_error
+from bot.slack.runtime import SlackRuntime
+from rituals.errors import HavenError, InvalidAnswer
+from rituals.next_step import record_commitment
+from storage.db import session_scope
+from storage.models import Team, Workspace
+
+
+def team_and_week(value: str) -> tuple[int, str]:
+    """Split a commit button's value '<team id>:<ISO week>'."""
+    team, _, week = value.partition(":")
+    if not team.isdigit() or not week:
+        raise InvalidAnswer("That button is not one of Haven's; please use the latest digest.")
+    return int(team), week
+
+
+def register(app: AsyncApp, runtime: SlackRuntime) -> None:
+    """Register the digest commitment listeners."""
+
+    @app.action(COMMIT_ACTION)
+    async def commit_clicked(ack, body, client) -> None:  # type: ignore[no-untyped-def]
+        await ack()
+        try:
+            team_id, week = team_and_week(body["actions"][0]["value"])
+            view = views.digest_commitment(team_id=team_id, iso_week=week)
+        except HavenError as error:
+            view = views.notice("Digest", str(error))
+        await client.views_open(trigger_id=body["trigger_id"], view=view)
+
+    @app.view(DIGEST_COMMIT_VIEW)
+    async def commitment_submitted(ack, view, context) -> None:  # type: ignore[no-untyped-def]
+        try:
+            team_id, week = team_and_week(view["private_metadata"])
+            with session_scope(runtime.engine) as session:
+                team = session.get(Team, team_id)
+                workspace = session.get(Workspace, team.workspace_id) if team else None
+                if workspace is None or (workspace.platform, workspace.external_id) != (
+                    "slack",
+                    context.team_id,
+                ):
+                    raise InvalidAnswer("This digest belongs to another workspace.")
+                record_commitment(
+                    session=session,
+                    team_id=team_id,
+                    iso_week=week,
+                    leader_user_id=context.user_id,
+                    text=views.submitted(view, "commitment"),
+                )
+        except HavenError as error:
+            await ack(field_error("commitment", str(error)))
+            return
+        await ack(
+            response_action="update",
+            view=views.notice(
+                "Saved", "Next week's digest shows it beside how the team's signals moved."
+            ),
+        )

@@ -1,0 +1,32 @@
+"""Uninstall and token revocation: forget the workspace's tokens and cached profiles."""
+
+from slack_bolt.async_app import AsyncApp
+
+from bot.slack.runtime import SlackRuntime
+
+
+def register(app: AsyncApp, runtime: SlackRuntime) -> None:
+    """Register the app_uninstalled and tokens_revoked listeners."""
+
+    @app.event("app_uninstalled")
+    async def uninstalled(context) -> None:  # type: ignore[no-untyped-def]
+        if runtime.installation_store is not None:
+            await runtime.installation_store.async_delete_all(
+                enterprise_id=context.enterprise_id, team_id=context.team_id
+            )
+        runtime.people.forget_workspace(team_id=context.team_id)
+
+    @app.event("tokens_revoked")
+    async def revoked(event, context) -> None:  # type: ignore[no-untyped-def]
+        store = runtime.installation_store
+        if store is None:
+            return
+        tokens = event.get("tokens") or {}
+        for user_id in tokens.get("oauth") or []:
+            await store.async_delete_installation(
+                enterprise_id=context.enterprise_id, team_id=context.team_id, user_id=user_id
+            )
+        if tokens.get("bot"):
+            await store.async_delete_bot(
+                enterprise_id=context.enterprise_id, team_id=context.team_id
+            )

@@ -1,0 +1,68 @@
+"""Pace Web API calls to Slack's published per-method rate limits, so bulk prompts are not refused."""
+
+import asyncio
+import time
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
+
+# Calls per minute per workspace (Slack's tiers: 2 = 20, 3 = 50, 4 = 100); chat.postMessage is
+# limited per channel to about one a second, with short bursts.
+PER_MINUTE: Mapping[str, int] = {
+    "chat.postMessage": 60,
+    "chat.update": 50,
+    "chat.postEphemeral": 100,
+    "conversations.open": 50,
+    "conversations.members": 100,
+    "users.info": 100,
+    "views.open": 100,
+    "views.publish": 100,
+    "files.getUploadURLExternal": 20,
+    "files.completeUploadExternal": 20,
+}
+PER_CHANNEL = frozenset({"chat.postMessage", "chat.update"})
+BURST_SECONDS = 6.0  # a full bucket holds this many seconds' worth of calls
+
+
+@dataclass
+class _Bucket:
+    tokens: float
+    updated: float
+
+
+class Pacer:
+    """A token bucket per (workspace, method[, channel]) that makes callers wait their turn."""
+
+    def __init__(
+        self,
+        *,
+        per_minute: Mapping[str, int] = PER_MINUTE,
+        burst_seconds: float = BURST_SECONDS,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    ) -> None:
+        self.per_minute = dict(per_minute)
+        self.burst_seconds = burst_seconds
+        self.clock = clock
+        self.sleep = sleep
+        self._buckets: dict[tuple[str, ...], _Bucket] = {}
+
+    def _capacity(self, rate_per_second: float) -> float:
+        return max(1.0, rate_per_second * self.burst_seconds)
+
+    async def wait(self, *, workspace: str, method: str, channel: str = "") -> None:
+        """Return when one more call of method may go to Slack."""
+        limit = self.per_minute.get(method)
+        if not limit:
+            return
+        rate = limit / 60.0
+        key = (workspace, method, channel if method in PER_CHANNEL else "")
+        capacity = self._capacity(rate)
+        bucket = self._buckets.setdefault(key, _Bucket(tokens=capacity, updated=self.clock()))
+        while True:
+            now = self.clock()
+            bucket.tokens = min(capacity, bucket.tokens + (now - bucket.updated) * rate)
+            bucket.updated = now
+            if bucket.tokens >= 1:
+                bucket.tokens -= 1
+                return
+            await self.sleep((1 - bucket.tokens) / rate)

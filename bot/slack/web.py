@@ -1,0 +1,96 @@
+"""Web API clients: Haven's base URL, 429 retries after Retry-After, pacing, one token per workspace."""
+
+import logging
+from typing import Any
+
+from slack_sdk.http_retry.builtin_async_handlers import (
+    AsyncConnectionErrorRetryHandler,
+    AsyncRateLimitErrorRetryHandler,
+)
+from slack_sdk.oauth.installation_store.async_installation_store import AsyncInstallationStore
+from slack_sdk.web.async_client import AsyncWebClient
+from slack_sdk.web.async_slack_response import AsyncSlackResponse
+
+from bot.slack.pacing import Pacer
+from rituals.errors import PlatformUnavailable
+
+RATE_LIMIT_RETRIES = (
+    10  # each waits Retry-After, so a burst of 429s delays a prompt, never drops it
+)
+
+# slack_sdk logs request bodies at DEBUG; they can hold user ids, so this logger never goes below INFO.
+quiet_logger = logging.getLogger("bot.slack.web")
+quiet_logger.setLevel(logging.INFO)
+
+
+def retry_handlers() -> list:  # type: ignore[type-arg]
+    """Return the retry policy of every Haven client: connection errors once, 429s until served."""
+    return [
+        AsyncConnectionErrorRetryHandler(),
+        AsyncRateLimitErrorRetryHandler(max_retry_count=RATE_LIMIT_RETRIES),
+    ]
+
+
+class PacedWebClient(AsyncWebClient):
+    """An AsyncWebClient that waits for the pacer before each call of a rate-limited method."""
+
+    def __init__(self, *, pacer: Pacer, workspace: str, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.pacer = pacer
+        self.workspace = workspace
+
+    async def api_call(self, api_method: str, **kwargs: Any) -> AsyncSlackResponse:  # type: ignore[override]
+        """Wait for the method's turn, then call it."""
+        body = kwargs.get("json") or kwargs.get("data") or kwargs.get("params") or {}
+        channel = body.get("channel", "") if isinstance(body, dict) else ""
+        await self.pacer.wait(workspace=self.workspace, method=api_method, channel=str(channel))
+        return await super().api_call(api_method, **kwargs)
+
+
+def plain_client(*, api_url: str, token: str | None = None) -> AsyncWebClient:
+    """Return an unpaced client on Haven's API URL with the 429 retry policy (for Bolt's requests)."""
+    return AsyncWebClient(
+        token=token, base_url=api_url, retry_handlers=retry_handlers(), logger=quiet_logger
+    )
+
+
+class SlackClients:
+    """Finds the bot token of a workspace and hands out one paced client per workspace."""
+
+    def __init__(
+        self,
+        *,
+        api_url: str,
+        token: str = "",
+        installation_store: AsyncInstallationStore | None = None,
+        pacer: Pacer | None = None,
+    ) -> None:
+        self.api_url = api_url
+        self.token = token
+        self.installation_store = installation_store
+        self.pacer = pacer or Pacer()
+        self._clients: dict[tuple[str, str], PacedWebClient] = {}
+
+    async def token_for(self, workspace: str) -> str:
+        """Return the bot token for a Slack team id, raising PlatformUnavailable when not installed."""
+        if self.installation_store is None:
+            return self.token
+        bot = await self.installation_store.async_find_bot(enterprise_id=None, team_id=workspace)
+        if bot is None or not bot.bot_token:
+            raise PlatformUnavailable(f"Haven is not installed in Slack workspace {workspace}.")
+        return bot.bot_token
+
+    async def for_workspace(self, workspace: str) -> PacedWebClient:
+        """Return the paced client of a workspace."""
+        token = await self.token_for(workspace)
+        key = (workspace, token)
+        if key not in self._clients:
+            self._clients[key] = PacedWebClient(
+                pacer=self.pacer,
+                workspace=workspace,
+                token=token,
+                base_url=self.api_url,
+                retry_handlers=retry_handlers(),
+                logger=quiet_logger,
+            )
+        return self._clients[key]
