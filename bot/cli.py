@@ -13,6 +13,7 @@ from pydantic import ValidationError
 from rich.console import Console
 
 from bot.cli_config import config_app
+from bot.cli_digest import digest
 from bot.console.tables import signals_table, withheld_notes
 from bot.settings import load_settings
 from rituals.clock import local_iso_week, parse_iso_week, utcnow
@@ -201,3 +202,34 @@ def rituals_run(team: str, kind: str) -> None:
 
 
 app.add_typer(config_app, name="config")
+
+
+@app.command("teams-package")
+@one_line_errors
+def teams_package(
+    website_url: Annotated[
+        str,
+        typer.Option(help="https:// page about Haven in your organisation (required by Teams)."),
+    ],
+    output: Annotated[Path, typer.Option(help="Zip file to write.")] = Path("haven-teams.zip"),
+    app_id: Annotated[
+        str | None, typer.Option(help="Teams app id (a GUID); default: MICROSOFT_APP_ID.")
+    ] = None,
+    privacy_url: Annotated[str | None, typer.Option(help="Default: WEBSITE_URL/privacy.")] = None,
+    terms_url: Annotated[str | None, typer.Option(help="Default: WEBSITE_URL/terms.")] = None,
+) -> None:
+    """Write the Teams app package (manifest.json and icons) to upload in Teams."""
+    from bot.teams.package import write_package
+
+    path = write_package(
+        output=output,
+        bot_id=load_settings().microsoft_app_id,
+        website_url=website_url,
+        app_id=app_id,
+        privacy_url=privacy_url,
+        terms_url=terms_url,
+    )
+    typer.echo(f"Wrote {path}; upload it in Teams: Apps → Manage your apps → Upload an app.")
+
+
+app.command("digest")(one_line_errors(digest))

@@ -17,7 +17,16 @@ from storage.teams import find_team
 def build_notifiers(*, settings: Settings, console: Console | None = None) -> Notifiers:
     """Return the notifiers of every platform whose settings are present (the console is always on)."""
     output = (lambda text: console.print(text, markup=False)) if console else None
-    return Notifiers(by_platform={"console": ConsoleNotifier(output=output)})
+    notifiers = Notifiers(by_platform={"console": ConsoleNotifier(output=output)})
+    if settings.slack_enabled:
+        from bot.slack.runtime import build_slack_notifier
+
+        notifiers.by_platform["slack"] = build_slack_notifier(settings=settings)
+    if settings.teams_enabled:
+        from bot.teams.mount import build_teams_notifier
+
+        notifiers.by_platform["teams"] = build_teams_notifier(settings=settings)
+    return notifiers
 
 
 async def run_ritual_now(

@@ -9,10 +9,12 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from sqlalchemy import text
 from sqlalchemy.engine import Connection, Engine
 
+from bot.chart import chart_alt_text, render_chart
 from bot.platforms import Notifiers
 from bot.runner import build_notifiers
 from bot.settings import Settings
 from rituals import jobs
+from rituals.digest_delivery import install_chart_renderer
 from rituals.scheduler import build_scheduler, sync_jobs
 from storage.db import get_engine, normalize_url, session_scope
 from storage.leader_lock import LockHeld, release, try_acquire
@@ -57,6 +59,7 @@ async def start_scheduler(app: web.Application) -> None:
     """Start the scheduler in this loop if this process wins the scheduler lock."""
     state = app[STATE]
     jobs.install_runtime(jobs.Runtime(engine=state.engine, notifiers=state.notifiers))
+    install_chart_renderer(lambda document: (render_chart(document), chart_alt_text(document)))
     try:
         state.lock = try_acquire(state.engine)
     except LockHeld:
@@ -80,6 +83,7 @@ async def stop_scheduler(app: web.Application) -> None:
         await asyncio.sleep(0)  # APScheduler 3.11 finishes shutting down on the loop's next turn
     release(state.lock)
     jobs.install_runtime(None)
+    install_chart_renderer(None)
 
 
 def mount_platforms(*, app: web.Application, state: ServerState) -> None:

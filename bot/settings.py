@@ -33,6 +33,8 @@ class Settings(BaseSettings):
     microsoft_app_password: str = Field(default="", alias="MICROSOFT_APP_PASSWORD")
     microsoft_app_type: str = Field(default="MultiTenant", alias="MICROSOFT_APP_TYPE")
     microsoft_app_tenant_id: str = Field(default="", alias="MICROSOFT_APP_TENANT_ID")
+    # Teams without Bot Framework auth, for the Bot Framework Emulator; refused in production.
+    teams_dev: bool = Field(default=False, alias="HAVEN_TEAMS_DEV")
 
     @property
     def relay_key_bytes(self) -> bytes | None:
@@ -49,8 +51,13 @@ class Settings(BaseSettings):
 
     @property
     def teams_enabled(self) -> bool:
-        """Return whether Teams is configured (an app id is set)."""
-        return bool(self.microsoft_app_id)
+        """Return whether any Teams setting is present; bot.teams.adapter refuses unsafe ones."""
+        return bool(
+            self.microsoft_app_id
+            or self.microsoft_app_password
+            or self.microsoft_app_tenant_id
+            or self.teams_dev
+        )
 
 
 @lru_cache(maxsize=1)

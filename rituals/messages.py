@@ -3,6 +3,8 @@
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from rituals.digest import DigestDocument
+
 MOOD_LABELS = {1: "Rough", 2: "Meh", 3: "Okay", 4: "Good", 5: "Great"}
 AGREE_LABELS = {
     1: "Strongly disagree",
@@ -118,6 +120,15 @@ class LeaderReply:
     reply: str
 
 
+@dataclass(frozen=True)
+class DigestMessage:
+    """The weekly safety digest for one leader, with its trend chart (PNG) or a text fallback."""
+
+    document: DigestDocument
+    chart_png: bytes | None
+    chart_alt_text: str
+
+
 Message = (
     CheckinPrompt
     | SharedCheckin
@@ -129,4 +140,5 @@ Message = (
     | RoundSummary
     | FeedbackBatch
     | LeaderReply
+    | DigestMessage
 )

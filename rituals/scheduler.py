@@ -26,6 +26,7 @@ from sqlmodel import Session
 
 from rituals import jobs
 from rituals.context import answer_window
+from rituals.digest_delivery import deliver_due_digests_job
 from rituals.scheduling import cron_trigger
 from storage.db import normalize_url, session_scope
 from storage.occurrences import active_rituals
@@ -38,6 +39,8 @@ SYNC_JOB_ID = "haven:sync"
 RITUAL_JOB_PREFIX = "ritual:"
 SWEEP_GRACE_SECONDS = 3600
 SYNC_MINUTES = 5
+DIGEST_JOB_ID = "haven:digests"
+DIGEST_MINUTES = 5
 
 # Ritual job ids to keep, for schedulers synced before start() (see _remove_stale_jobs_at_start).
 _wanted_at_start: "WeakKeyDictionary[BaseScheduler, set[str]]" = WeakKeyDictionary()
@@ -99,6 +102,15 @@ def sync_jobs(*, scheduler: AsyncIOScheduler, session: Session) -> set[str]:
         _wanted_at_start[scheduler] = wanted
     else:
         _remove_stale_jobs(scheduler, wanted)
+    scheduler.add_job(
+        deliver_due_digests_job,
+        trigger=IntervalTrigger(minutes=DIGEST_MINUTES, timezone=UTC),
+        id=DIGEST_JOB_ID,
+        name="Haven: send each leader's weekly digest once, at their local time",
+        replace_existing=True,
+        coalesce=True,
+        misfire_grace_time=SWEEP_GRACE_SECONDS,
+    )
     scheduler.add_job(
         resync_job,
         trigger=IntervalTrigger(minutes=SYNC_MINUTES, timezone=UTC),

@@ -18,6 +18,6 @@ def alembic_config(url: str | None) -> Config:
     return config
 
 
-def upgrade(url: str | None, revision: str = "heads") -> None:
+def upgrade(url: str | None, revision: str = "head") -> None:
     """Bring the database at url up to the given revision."""
     command.upgrade(alembic_config(url), revision)

@@ -10,8 +10,11 @@ from bot.console.notifier import ConsoleNotifier
 from bot.console.render import render
 from bot.console.simulation import demo_window, planned_occurrences, simulate
 from bot.console.tables import signals_table, withheld_notes
+from bot.digest_format import trend_summary
 from bot.platforms import Notifiers
 from rituals.clock import iso_week_of, utcnow
+from rituals.digest import build_digest
+from rituals.messages import DigestMessage
 from rituals.signals import signals_for_weeks
 from storage.db import get_engine, session_scope
 from storage.migrate import upgrade
@@ -66,6 +69,7 @@ async def run_demo(
         weeks_signals = signals_for_weeks(
             session=session, team=team, last_week=last_week, weeks=weeks
         )
+        digest = build_digest(session=session, team_id=team.id, iso_week=last_week)
     console.print(
         f"Ran {total} ritual occurrences; {len(notifier.deliveries)} messages delivered.\n"
     )
@@ -74,6 +78,9 @@ async def run_demo(
     console.print(signals_table(f"{team.name} — weekly safety signals", weeks_signals))
     for note in withheld_notes(weeks_signals):
         console.print(f"[dim]{note}[/dim]")
+    console.print(f"\n[bold]What the leader receives on Monday — the digest of {last_week}:[/bold]")
+    message = DigestMessage(document=digest, chart_png=None, chart_alt_text=trend_summary(digest))
+    console.print(render(message), markup=False)
     console.print(
         "\nTry it yourself: [bold]haven console[/bold]. Your own teams: see README → Configure."
     )

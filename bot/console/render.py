@@ -2,9 +2,11 @@
 
 from functools import singledispatch
 
+from bot.console.digest_text import digest_text
 from rituals.messages import (
     AnonymousStoryPost,
     CheckinPrompt,
+    DigestMessage,
     FailureThreadOpener,
     FeedbackBatch,
     FeedbackPrompt,
@@ -86,3 +88,9 @@ def _(message: LeaderReply) -> str:
         f"💬 A leader replied to your anonymous answer to “{message.question}”:\n"
         f"   {message.reply}\n   (They do not know who you are.)"
     )
+
+
+@render.register
+def _(message: DigestMessage) -> str:
+    chart = "(trend chart attached)" if message.chart_png else message.chart_alt_text
+    return f"{digest_text(message.document)}\n\n{chart}"

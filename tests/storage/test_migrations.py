@@ -8,7 +8,7 @@ from alembic.migration import MigrationContext
 from sqlalchemy import create_engine, inspect, text
 from sqlmodel import SQLModel
 
-import storage.models  # noqa: F401
+import storage.tables  # noqa: F401  (registers every table on SQLModel.metadata)
 from storage.db import normalize_url
 from storage.migrate import upgrade
 from tests.conftest import fresh_postgres_schema
@@ -25,6 +25,14 @@ EXPECTED_TABLES = {
     "anonymousguard",
     "teamweeksignal",
     "havenadmin",
+    "digestsettings",
+    "leaderprofile",
+    "digestdelivery",
+    "leadercommitment",
+    "slackevent",
+    "slackuser",
+    "teamsconversation",
+    "teamsrostermember",
     "alembic_version",
 }
 
