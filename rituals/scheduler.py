@@ -102,34 +102,32 @@ def sync_jobs(*, scheduler: AsyncIOScheduler, session: Session) -> set[str]:
         _wanted_at_start[scheduler] = wanted
     else:
         _remove_stale_jobs(scheduler, wanted)
-    scheduler.add_job(
-        deliver_due_digests_job,
-        trigger=IntervalTrigger(minutes=DIGEST_MINUTES, timezone=UTC),
-        id=DIGEST_JOB_ID,
-        name="Haven: send each leader's weekly digest once, at their local time",
-        replace_existing=True,
-        coalesce=True,
-        misfire_grace_time=SWEEP_GRACE_SECONDS,
-    )
-    scheduler.add_job(
-        resync_job,
-        trigger=IntervalTrigger(minutes=SYNC_MINUTES, timezone=UTC),
-        id=SYNC_JOB_ID,
-        name="Haven: follow ritual changes made by other processes",
-        replace_existing=True,
-        coalesce=True,
-        misfire_grace_time=SWEEP_GRACE_SECONDS,
-    )
-    scheduler.add_job(
-        jobs.sweep_job,
-        trigger=IntervalTrigger(minutes=1, timezone=UTC),
-        id=SWEEP_JOB_ID,
-        name="Haven: catch up openings, remind, close",
-        replace_existing=True,
-        coalesce=True,
-        misfire_grace_time=SWEEP_GRACE_SECONDS,
-    )
+    _add_housekeeping_jobs(scheduler)
     return wanted
+
+
+def _add_housekeeping_jobs(scheduler: BaseScheduler) -> None:
+    """Schedule the sweep, the re-sync and the digest delivery, each under its explicit id."""
+    housekeeping = (
+        (jobs.sweep_job, 1, SWEEP_JOB_ID, "catch up openings, remind, close"),
+        (resync_job, SYNC_MINUTES, SYNC_JOB_ID, "follow ritual changes made by other processes"),
+        (
+            deliver_due_digests_job,
+            DIGEST_MINUTES,
+            DIGEST_JOB_ID,
+            "send each leader's weekly digest once",
+        ),
+    )
+    for function, minutes, job_id, purpose in housekeeping:
+        scheduler.add_job(
+            function,
+            trigger=IntervalTrigger(minutes=minutes, timezone=UTC),
+            id=job_id,
+            name=f"Haven: {purpose}",
+            replace_existing=True,
+            coalesce=True,
+            misfire_grace_time=SWEEP_GRACE_SECONDS,
+        )
 
 
 def _remove_stale_jobs(scheduler: BaseScheduler, wanted: set[str]) -> None:
