@@ -1,22 +1,28 @@
-"""Only one process schedules at a time: a PostgreSQL advisory lock held on its own connection."""
+"""Only one process schedules at a time: a PostgreSQL advisory lock held on its own connection.
+
+The lock is keyed by database and schema, so separate Haven installations sharing a server
+(or parallel test runs in their own schemas) do not block each other.
+"""
 
 from sqlalchemy import text
 from sqlalchemy.engine import Connection, Engine
 
-LOCK_KEY = 0x4A7E_5AFE  # Haven's scheduler lock
+LOCK_NAMESPACE = "haven-scheduler"
 
 
 def try_acquire(engine: Engine) -> Connection | None:
-    """Return a connection holding the scheduler lock, or None if another process holds it.
+    """Return a connection holding the scheduler lock; raise LockHeld if another process has it.
 
-    SQLite serves one process, so the lock is always granted there without a connection.
+    SQLite serves one process, so there the lock is granted without a connection (None).
     """
     if engine.dialect.name != "postgresql":
         return None
     connection = engine.connect()
-    acquired = connection.execute(
-        text("SELECT pg_try_advisory_lock(:key)"), {"key": LOCK_KEY}
+    key = connection.execute(
+        text("SELECT hashtext(:namespace || current_database() || '.' || current_schema())"),
+        {"namespace": LOCK_NAMESPACE},
     ).scalar()
+    acquired = connection.execute(text("SELECT pg_try_advisory_lock(:key)"), {"key": key}).scalar()
     connection.commit()
     if acquired:
         return connection
@@ -25,8 +31,13 @@ def try_acquire(engine: Engine) -> Connection | None:
 
 
 def release(connection: Connection | None) -> None:
-    """Give the lock back by closing its connection."""
-    if connection is not None:
+    """Give the lock back; closing alone would return the session, lock and all, to the pool."""
+    if connection is None:
+        return
+    try:
+        connection.execute(text("SELECT pg_advisory_unlock_all()"))
+        connection.commit()
+    finally:
         connection.close()
 
 
