@@ -8,7 +8,7 @@ from sqlmodel import Session
 
 from rituals import checkin, failure, feedback, pulse
 from rituals.anonymity import new_anonymous_key, new_hash_key
-from rituals.clock import local_iso_week, utcnow
+from rituals.clock import local_iso_week, to_local, utcnow
 from rituals.context import RitualScope, answer_window
 from rituals.errors import HavenError, PlatformUnavailable
 from rituals.messages import Message, Reminder, RoundSummary
@@ -16,7 +16,13 @@ from rituals.ports import Notifier, NotifierRegistry
 from rituals.pulse_items import items_for_sequence
 from rituals.signals import refresh_week_signals
 from storage.models import AnonymousAnswer, Member, Occurrence
-from storage.occurrences import anonymous_answers, count_occurrences, delete_guards, find_occurrence
+from storage.occurrences import (
+    anonymous_answers,
+    count_occurrences,
+    delete_guards,
+    find_occurrence,
+    latest_open_occurrence,
+)
 from storage.teams import active_members, upsert_member
 
 log = logging.getLogger(__name__)
@@ -44,6 +50,8 @@ async def open_occurrence(
         return None
     if find_occurrence(session=session, ritual_id=ritual_id, scheduled_at=scheduled_at):
         return None
+    if _round_open_that_day(scope, scheduled_at):
+        return None  # e.g. the schedule moved earlier today: the open round stands, no second one
     sequence = count_occurrences(session=session, ritual_id=ritual_id)
     occurrence = Occurrence(
         ritual_id=ritual_id,
@@ -75,6 +83,15 @@ async def open_occurrence(
     session.commit()
     log.info("opened %s occurrence %s of team %s", scope.ritual.kind, occurrence.id, scope.team.id)
     return occurrence
+
+
+def _round_open_that_day(scope: RitualScope, scheduled_at: datetime) -> bool:
+    """Return whether the ritual already has an open round on the same local day."""
+    current = latest_open_occurrence(session=scope.session, ritual_id=scope.ritual.id)
+    if current is None:
+        return False
+    zone = scope.team.timezone
+    return to_local(current.scheduled_at, zone).date() == to_local(scheduled_at, zone).date()
 
 
 async def _invitees(scope: RitualScope, notifiers: NotifierRegistry) -> list[Member]:

@@ -405,3 +405,35 @@ async def test_people_away_today_are_not_prompted_or_reminded(session, notifiers
     await send_reminders(session=session, notifiers=notifiers, occurrence_id=occurrence.id)
     assert occurrence.invited_count == 5
     assert console.sent_to("U3") == []
+
+
+async def test_moving_the_schedule_earlier_the_same_day_does_not_double_the_round(
+    session, notifiers, console
+):
+    scope, occurrence = await open_kind(session, notifiers, "checkin")
+    earlier_today = MONDAY_10_BERLIN - timedelta(hours=1)
+    tomorrow = MONDAY_10_BERLIN + timedelta(days=1)
+    assert (
+        await open_occurrence(
+            session=session,
+            notifiers=notifiers,
+            ritual_id=scope.ritual.id,
+            scheduled_at=earlier_today,
+            now=NOW,
+        )
+        is None
+    )
+    await close_occurrence(
+        session=session, notifiers=notifiers, occurrence_id=occurrence.id, now=NOW
+    )
+    assert (
+        await open_occurrence(
+            session=session,
+            notifiers=notifiers,
+            ritual_id=scope.ritual.id,
+            scheduled_at=tomorrow,
+            now=tomorrow,
+        )
+        is not None
+    )
+    assert len([m for m in console.sent_to(ROOM, "channel") if isinstance(m, CheckinPrompt)]) == 2

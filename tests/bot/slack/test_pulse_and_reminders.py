@@ -77,9 +77,11 @@ async def test_an_expired_away_status_no_longer_counts(slack, session):
 async def test_names_and_time_zones_come_from_users_info_cached(slack, session):
     from storage.models_slack import SlackUser
 
-    ritual = make_slack_ritual(session, make_slack_team(session), "checkin")
-    await slack.open(ritual.id, minutes_ago=5)
-    await slack.open(ritual.id)
+    team = make_slack_team(session)
+    checkin = make_slack_ritual(session, team, "checkin")
+    pulse = make_slack_ritual(session, team, "safety_pulse")
+    await slack.open(checkin.id, minutes_ago=5)
+    await slack.open(pulse.id)
     asked = [c.args["user"] for c in slack.fake.calls_to("users.info")]
     assert sorted(asked) == sorted([*PEOPLE, "UHAVENBOT"])  # once each, though two rounds opened
     with Session(slack.engine) as s:
