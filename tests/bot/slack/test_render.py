@@ -1,43 +1,12 @@
 """Block Kit rendering: every core message renders; unknown types fail loudly; images are uploaded."""
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
 
 import pytest
 
 from bot.slack.render import SlackMessage, render
-from rituals.messages import (
-    AnonymousStoryPost,
-    CheckinPrompt,
-    FailureThreadOpener,
-    FeedbackBatch,
-    FeedbackPrompt,
-    LeaderReply,
-    PulseItem,
-    PulsePrompt,
-    Reminder,
-    RoundSummary,
-    SharedCheckin,
-)
 from rituals.ports import PersonAddress
-
-CLOSES = datetime(2026, 11, 23, 13, 0, tzinfo=UTC)
-EVERY_MESSAGE = [
-    CheckinPrompt(occurrence_id=1, question="How are you?", mode="shared", closes_at=CLOSES),
-    SharedCheckin(occurrence_id=1, display_name="<Ana & co>", mood=4, text="*bold*"),
-    FailureThreadOpener(occurrence_id=2, question="What failed?", closes_at=CLOSES),
-    AnonymousStoryPost(occurrence_id=2, text="story"),
-    FeedbackPrompt(occurrence_id=3, question="Speak up?", threshold=5, closes_at=CLOSES),
-    PulsePrompt(
-        occurrence_id=4,
-        items=(PulseItem(number=2, statement="We raise problems."),),
-        closes_at=CLOSES,
-    ),
-    Reminder(occurrence_id=1, ritual_kind="checkin", text="Still open"),
-    RoundSummary(occurrence_id=1, ritual_kind="checkin", title="Closed", lines=("3 of 5",)),
-    FeedbackBatch(occurrence_id=3, question="Speak up?", items=(("k1", "a"), ("k2", "b"))),
-    LeaderReply(question="Speak up?", answer_excerpt="a", reply="thanks"),
-]
+from tests.message_samples import EVERY_MESSAGE
 
 
 @pytest.mark.parametrize("message", EVERY_MESSAGE, ids=lambda m: type(m).__name__)
