@@ -21,8 +21,9 @@ from storage.migrate import upgrade
 
 
 def fresh_sqlite(database: Path) -> str:
-    """Delete the file if it exists, migrate a new one, and return its URL."""
-    database.unlink(missing_ok=True)
+    """Delete the file and its write-ahead log if they exist, migrate a new one, return its URL."""
+    for path in (database, Path(f"{database}-wal"), Path(f"{database}-shm")):
+        path.unlink(missing_ok=True)
     url = f"sqlite:///{database}"
     upgrade(url)
     return url

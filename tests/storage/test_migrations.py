@@ -101,3 +101,13 @@ def test_the_occurrence_key_is_unique_on_postgresql(postgres_url):
     with pytest.raises(Exception, match=r"unique|duplicate"), engine.begin() as connection:
         connection.execute(insert)
     engine.dispose()
+
+
+def test_sqlite_files_use_a_write_ahead_log(tmp_path):
+    from storage.db import get_engine
+
+    engine = get_engine(f"sqlite:///{tmp_path / 'wal.db'}")
+    with engine.connect() as connection:
+        assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert connection.exec_driver_sql("PRAGMA synchronous").scalar() == 1  # NORMAL
+    engine.dispose()
