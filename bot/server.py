@@ -58,17 +58,15 @@ async def healthz(request: web.Request) -> web.Response:
 async def start_scheduler(app: web.Application) -> None:
     """Start the scheduler in this loop if this process wins the scheduler lock."""
     state = app[STATE]
-    jobs.install_runtime(jobs.Runtime(engine=state.engine, notifiers=state.notifiers))
+    runtime = jobs.Runtime(engine=state.engine, notifiers=state.notifiers)
+    jobs.install_runtime(runtime)
     install_chart_renderer(lambda document: (render_chart(document), chart_alt_text(document)))
     try:
         state.lock = try_acquire(state.engine)
     except LockHeld:
         log.info("another process schedules; this one serves HTTP only")
         return
-    state.scheduler = build_scheduler(state.settings.database_url)
-    jobs.install_runtime(
-        jobs.Runtime(engine=state.engine, notifiers=state.notifiers, scheduler=state.scheduler)
-    )
+    state.scheduler = runtime.scheduler = build_scheduler(state.settings.database_url)
     with session_scope(state.engine) as session:
         scheduled = sync_jobs(scheduler=state.scheduler, session=session)
     state.scheduler.start()

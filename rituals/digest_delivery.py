@@ -18,7 +18,7 @@ from sqlmodel import Session, select
 from rituals.clock import iso_week_of, utcnow
 from rituals.digest import DigestDocument, iter_digests, last_complete_week
 from rituals.errors import PlatformUnavailable
-from rituals.jobs import current_runtime
+from rituals.jobs import installed_runtime
 from rituals.messages import DigestMessage
 from rituals.ports import NotifierRegistry, PersonAddress
 from storage.db import session_scope
@@ -191,10 +191,9 @@ def _claim(session: Session, item: DueDigest, now: datetime) -> DigestDelivery |
 
 async def deliver_due_digests_job() -> int:
     """Scheduler job: send the digests that are due now; return how many went out."""
-    try:
-        runtime = current_runtime()
-    except RuntimeError:
-        return 0  # a scheduler started without Haven's runtime (tools, tests) sends nothing
+    runtime = installed_runtime()
+    if runtime is None:
+        return 0  # a scheduler started without Haven's runtime sends nothing
     with session_scope(runtime.engine) as session:
         delivered = await deliver_due_digests(session=session, notifiers=runtime.notifiers)
     return len(delivered)

@@ -37,6 +37,11 @@ def install_runtime(runtime: Runtime | None) -> None:
     _runtime = runtime
 
 
+def installed_runtime() -> Runtime | None:
+    """Return the installed runtime, or None in a process that installed none (tools, tests)."""
+    return _runtime
+
+
 def current_runtime() -> Runtime:
     """Return the installed runtime; jobs cannot run without one."""
     if _runtime is None:

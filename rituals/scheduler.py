@@ -156,11 +156,8 @@ def _remove_stale_jobs_at_start(scheduler: BaseScheduler) -> Callable[[Scheduler
 
 async def resync_job() -> None:
     """Match the jobs to the rituals again, picking up changes made by `haven config apply`."""
-    try:
-        runtime = jobs.current_runtime()
-    except RuntimeError:
-        return  # a scheduler started without Haven's runtime (tools, tests) has nothing to follow
-    if runtime.scheduler is None:
-        return
+    runtime = jobs.installed_runtime()
+    if runtime is None or runtime.scheduler is None:
+        return  # a scheduler started without Haven's runtime has nothing to follow
     with session_scope(runtime.engine) as session:
         sync_jobs(scheduler=runtime.scheduler, session=session)
