@@ -10,8 +10,8 @@ from sqlalchemy import text
 from sqlalchemy.engine import Connection, Engine
 
 from bot.chart import chart_alt_text, render_chart
+from bot.console.notifier import ConsoleNotifier
 from bot.platforms import Notifiers
-from bot.runner import build_notifiers
 from bot.settings import Settings
 from rituals import jobs
 from rituals.digest_delivery import install_chart_renderer
@@ -105,9 +105,9 @@ def create_app(
 ) -> web.Application:
     """Build the application; with schedule=False no scheduler runs (used by HTTP-only tests)."""
     engine = engine or get_engine(normalize_url(settings.database_url))
-    state = ServerState(
-        settings=settings, engine=engine, notifiers=notifiers or build_notifiers(settings=settings)
-    )
+    # Slack and Teams register their notifiers when mount_platforms mounts them.
+    notifiers = notifiers or Notifiers(by_platform={"console": ConsoleNotifier()})
+    state = ServerState(settings=settings, engine=engine, notifiers=notifiers)
     app = web.Application(client_max_size=1024 * 1024)
     app[STATE] = state
     app.router.add_get("/healthz", healthz)
