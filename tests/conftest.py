@@ -26,8 +26,8 @@ POSTGRES_ADMIN_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 
 def postgres_reachable() -> bool:
     """Return whether the local PostgreSQL answers."""
+    engine = create_engine(POSTGRES_ADMIN_URL, connect_args={"connect_timeout": 2})
     try:
-        engine = create_engine(POSTGRES_ADMIN_URL, connect_args={"connect_timeout": 2})
         with engine.connect():
             return True
     except Exception:
