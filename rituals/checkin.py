@@ -3,7 +3,9 @@
 from dataclasses import dataclass
 from statistics import mean
 
+from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session
 
 from rituals.clock import utcnow
 from rituals.context import RitualScope, require_open
@@ -12,7 +14,7 @@ from rituals.messages import MOOD_LABELS, CheckinPrompt, RoundSummary, SharedChe
 from rituals.ports import NotifierRegistry
 from rituals.sentiment import score_text
 from rituals.texts import clean_text
-from storage.models import Answer, Occurrence
+from storage.models import Answer, Member, Occurrence
 from storage.occurrences import find_answer, named_answers
 
 DEFAULT_QUESTION = "How are you arriving today? Pick a mood and, if you like, add one word."
@@ -26,6 +28,7 @@ class CheckinReceipt:
     mood: int
     text: str | None
     changed: bool
+    mode: str = "private"  # the ritual's mode: shared answers are also in the thread
 
 
 def prompt(scope: RitualScope, occurrence: Occurrence) -> CheckinPrompt:
@@ -36,6 +39,31 @@ def prompt(scope: RitualScope, occurrence: Occurrence) -> CheckinPrompt:
         mode=scope.ritual.mode,
         closes_at=occurrence.closes_at,
     )
+
+
+def apply_checkin(
+    *,
+    session: Session,
+    occurrence: Occurrence,
+    member: Member,
+    existing: Answer | None,
+    mood: int,
+    text: str | None,
+) -> tuple[Answer, bool]:
+    """Add or change a member's check-in in the session (not committed); return it and if it changed."""
+    if mood not in MOOD_LABELS:
+        raise InvalidAnswer(f"A mood is a whole number from 1 to 5, not {mood!r}.")
+    text = clean_text(text)
+    answer = existing
+    changed = answer is not None
+    if answer is None:
+        answer = Answer(occurrence_id=occurrence.id, member_id=member.id, answered_at=utcnow())
+    if changed and text is None:
+        text = answer.text  # a second click on a mood keeps the word given earlier
+    answer.mood, answer.text, answer.answered_at = mood, text, utcnow()
+    answer.sentiment = score_text(text)
+    session.add(answer)
+    return answer, changed
 
 
 async def record(
@@ -52,19 +80,17 @@ async def record(
     require_open(occurrence)
     if mood not in MOOD_LABELS:
         raise InvalidAnswer(f"A mood is a whole number from 1 to 5, not {mood!r}.")
-    text = clean_text(text)
     member = scope.member_answering(user_id=user_id, display_name=display_name)
     session = scope.session
-    answer = find_answer(session=session, occurrence_id=occurrence.id, member_id=member.id)
-    changed = answer is not None
-    if answer is None:
-        answer = Answer(occurrence_id=occurrence.id, member_id=member.id, answered_at=utcnow())
-    if changed and text is None:
-        text = answer.text  # a second click on a mood keeps the word given earlier
-    answer.mood, answer.text, answer.answered_at = mood, text, utcnow()
-    answer.sentiment = score_text(text)
-    session.add(answer)
     try:
+        answer, changed = apply_checkin(
+            session=session,
+            occurrence=occurrence,
+            member=member,
+            existing=find_answer(session=session, occurrence_id=occurrence.id, member_id=member.id),
+            mood=mood,
+            text=text,
+        )
         session.commit()
     except IntegrityError:  # a concurrent first answer won the race: replace it instead
         session.rollback()
@@ -81,7 +107,21 @@ async def record(
         await _show_in_thread(
             scope, occurrence, notifiers, answer, member.display_name or "Someone"
         )
-    return CheckinReceipt(mood=mood, text=text, changed=changed)
+    return CheckinReceipt(mood=mood, text=answer.text, changed=changed, mode=scope.ritual.mode)
+
+
+async def show_in_thread(*, engine: Engine, notifiers: NotifierRegistry, answer_id: int) -> None:
+    """Post a stored shared-mode check-in in its round's thread, or update the reply already there."""
+    with Session(engine, expire_on_commit=False) as session:
+        answer = session.get(Answer, answer_id)
+        if answer is None:
+            return
+        scope, occurrence = RitualScope.of_occurrence(
+            session=session, occurrence_id=answer.occurrence_id
+        )
+        member = session.get(Member, answer.member_id)
+        name = (member.display_name if member else "") or "Someone"
+        await _show_in_thread(scope, occurrence, notifiers, answer, name)
 
 
 async def _show_in_thread(

@@ -13,6 +13,7 @@ from bot.slack.notifier import SlackNotifier
 from bot.slack.pacing import Pacer
 from bot.slack.people import SlackPeople
 from bot.slack.web import SlackClients
+from rituals.checkin_batch import CheckinRecorder
 from rituals.ports import NotifierRegistry
 from storage.db import get_engine, normalize_url
 
@@ -34,6 +35,17 @@ class SlackRuntime:
     state_store: AsyncOAuthStateStore | None = None
     rituals_changed: Callable[[], None] = field(default=lambda: None)
     app_token: str = ""  # Socket Mode
+    checkins: CheckinRecorder | None = None  # built from the engine and notifiers when absent
+
+    def __post_init__(self) -> None:
+        if self.checkins is None:
+            self.checkins = CheckinRecorder(engine=self.engine, notifiers=self.notifiers)
+
+    @property
+    def checkin_recorder(self) -> CheckinRecorder:
+        """Return the recorder that writes check-in clicks in batches."""
+        assert self.checkins is not None
+        return self.checkins
 
     @property
     def clients(self) -> SlackClients:

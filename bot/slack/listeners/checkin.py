@@ -8,8 +8,8 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.slack import ids, views
 from bot.slack.listeners.common import channel_of, field_error, slack_scope, tell
 from bot.slack.runtime import SlackRuntime
-from rituals import checkin
 from rituals.checkin import CheckinReceipt
+from rituals.checkin_batch import CheckinClick
 from rituals.context import require_open
 from rituals.errors import HavenError
 from rituals.messages import MOOD_LABELS
@@ -40,20 +40,17 @@ async def record_checkin(
     """Record a member's check-in and tell them, privately, what was recorded or what went wrong."""
     try:
         name = await runtime.people.display_name(team_id=team_id, user_id=user_id)
-        with session_scope(runtime.engine) as session:
-            scope, occurrence = slack_scope(
-                session=session, occurrence_id=occurrence_id, team_id=team_id
-            )
-            receipt = await checkin.record(
-                scope=scope,
-                occurrence=occurrence,
-                notifiers=runtime.notifiers,
-                user_id=user_id,
-                mood=mood,
-                text=text,
-                display_name=name,
-            )
-            line = confirmation(receipt, mode=scope.ritual.mode)
+        click = CheckinClick(
+            occurrence_id=occurrence_id,
+            platform="slack",
+            workspace=team_id,
+            user_id=user_id,
+            mood=mood,
+            text=text,
+            display_name=name,
+        )
+        receipt = await runtime.checkin_recorder.record(click)
+        line = confirmation(receipt, mode=receipt.mode)
     except HavenError as error:
         line = str(error)
     await tell(client=client, channel=channel, user=user_id, text=line)

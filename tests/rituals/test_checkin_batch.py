@@ -1,0 +1,157 @@
+"""Check-ins recorded in batches: many clicks, one transaction, each click answered on its own."""
+
+import asyncio
+
+import pytest
+from sqlmodel import Session, select
+
+from rituals.checkin_batch import CheckinClick, CheckinRecorder
+from rituals.errors import InvalidAnswer, NotFound
+from rituals.lifecycle import close_occurrence
+from rituals.messages import SharedCheckin
+from storage.models import Answer, Member, Team
+from tests.conftest import ROOM
+from tests.rituals.test_lifecycle import NOW, open_kind
+
+
+def click(occurrence_id: int, user: str, mood: int, **options) -> CheckinClick:  # type: ignore[no-untyped-def]
+    """Return a console click on a check-in."""
+    return CheckinClick(
+        occurrence_id=occurrence_id,
+        platform=options.pop("platform", "console"),
+        workspace=options.pop("workspace", "local"),
+        user_id=user,
+        mood=mood,
+        **options,
+    )
+
+
+def stored(engine, occurrence_id: int) -> dict[str, tuple[int | None, str | None]]:  # type: ignore[no-untyped-def]
+    """Return the stored check-ins of an occurrence by user id."""
+    with Session(engine) as session:
+        rows = session.exec(
+            select(Answer, Member).join(Member).where(Answer.occurrence_id == occurrence_id)
+        )
+        return {member.platform_user_id: (answer.mood, answer.text) for answer, member in rows}
+
+
+async def test_clicks_arriving_together_are_written_in_one_batch(engine, session, notifiers):
+    _scope, occurrence = await open_kind(session, notifiers, "checkin", mode="private")
+    recorder = CheckinRecorder(engine=engine, notifiers=notifiers)
+    users = [f"U{n:03d}" for n in range(60)]
+    receipts = await asyncio.gather(
+        *(recorder.record(click(occurrence.id, user, 1 + n % 5)) for n, user in enumerate(users))
+    )
+    assert recorder.batches_written == 1
+    assert [r.mood for r in receipts] == [1 + n % 5 for n in range(60)]
+    assert not any(r.changed for r in receipts)
+    assert stored(engine, occurrence.id) == {u: (1 + n % 5, None) for n, u in enumerate(users)}
+
+
+async def test_a_lone_click_is_written_at_once(engine, session, notifiers):
+    _scope, occurrence = await open_kind(session, notifiers, "checkin", mode="private")
+    recorder = CheckinRecorder(engine=engine, notifiers=notifiers)
+    for n, mood in enumerate([3, 4]):
+        receipt = await recorder.record(click(occurrence.id, "U1", mood))
+        assert recorder.batches_written == n + 1
+        assert receipt.changed == (n == 1)
+    assert stored(engine, occurrence.id) == {"U1": (4, None)}
+
+
+async def test_a_second_click_in_the_same_batch_changes_the_first(engine, session, notifiers):
+    _scope, occurrence = await open_kind(session, notifiers, "checkin", mode="private")
+    recorder = CheckinRecorder(engine=engine, notifiers=notifiers)
+    first, second = await asyncio.gather(
+        recorder.record(click(occurrence.id, "U1", 2, text="  tired  ")),
+        recorder.record(click(occurrence.id, "U1", 5)),
+    )
+    assert recorder.batches_written == 1
+    assert (first.changed, second.changed) == (False, True)
+    assert second.text == "tired"  # a mood click keeps the word given earlier
+    assert stored(engine, occurrence.id) == {"U1": (5, "tired")}
+
+
+async def test_a_refused_click_does_not_stop_the_others_in_its_batch(engine, session, notifiers):
+    _scope, occurrence = await open_kind(session, notifiers, "checkin", mode="private")
+    recorder = CheckinRecorder(engine=engine, notifiers=notifiers)
+    results = await asyncio.gather(
+        recorder.record(click(occurrence.id, "U1", 4)),
+        recorder.record(click(occurrence.id, "U2", 9)),
+        recorder.record(click(occurrence.id, "U3", 3, workspace="elsewhere")),
+        recorder.record(click(occurrence.id + 999, "U4", 3)),
+        recorder.record(click(occurrence.id, "U5", 2)),
+        return_exceptions=True,
+    )
+    assert recorder.batches_written == 1
+    assert isinstance(results[1], InvalidAnswer) and "1 to 5" in str(results[1])
+    assert isinstance(results[2], NotFound)
+    assert isinstance(results[3], NotFound)
+    assert stored(engine, occurrence.id) == {"U1": (4, None), "U5": (2, None)}
+
+
+async def test_a_closed_round_refuses_clicks(engine, session, notifiers):
+    _scope, occurrence = await open_kind(session, notifiers, "checkin", mode="private")
+    await close_occurrence(
+        session=session, notifiers=notifiers, occurrence_id=occurrence.id, now=NOW
+    )
+    recorder = CheckinRecorder(engine=engine, notifiers=notifiers)
+    with pytest.raises(InvalidAnswer, match="closed"):
+        await recorder.record(click(occurrence.id, "U1", 4))
+    assert stored(engine, occurrence.id) == {}
+
+
+async def test_strangers_are_enrolled_only_when_the_channel_defines_the_team(
+    engine, session, notifiers
+):
+    scope, occurrence = await open_kind(session, notifiers, "checkin", mode="private")
+    recorder = CheckinRecorder(engine=engine, notifiers=notifiers)
+    await recorder.record(click(occurrence.id, "UNEW", 4, display_name="Noor"))
+    with Session(engine) as check:
+        noor = check.exec(select(Member).where(Member.platform_user_id == "UNEW")).one()
+        assert (noor.display_name, noor.active) == ("Noor", True)
+        team = check.get(Team, scope.team.id)
+        assert team is not None
+        team.members_from_channel = False
+        check.add(team)
+        check.commit()
+    with pytest.raises(InvalidAnswer, match="member list"):
+        await recorder.record(click(occurrence.id, "UOTHER", 4))
+    assert set(stored(engine, occurrence.id)) == {"UNEW"}
+
+
+async def test_shared_mode_shows_each_answer_in_the_thread_once_then_updates_it(
+    engine, session, notifiers, console
+):
+    _scope, occurrence = await open_kind(session, notifiers, "checkin", mode="shared")
+    recorder = CheckinRecorder(engine=engine, notifiers=notifiers)
+    await asyncio.gather(
+        recorder.record(click(occurrence.id, "U1", 2, text="tired")),
+        recorder.record(click(occurrence.id, "U2", 5)),
+    )
+    await recorder.record(click(occurrence.id, "U1", 4))
+    shared = [m for m in console.sent_to(ROOM) if isinstance(m, SharedCheckin)]
+    assert [(m.mood, m.text) for m in shared] == [(2, "tired"), (5, None), (4, "tired")]
+    assert len([d for d in console.deliveries if d.where == "thread"]) == 2  # U1's was updated
+
+
+async def test_a_database_failure_reaches_every_click_and_the_recorder_recovers(
+    engine, session, notifiers, monkeypatch
+):
+    _scope, occurrence = await open_kind(session, notifiers, "checkin", mode="private")
+    recorder = CheckinRecorder(engine=engine, notifiers=notifiers)
+    write = recorder._write
+
+    def fail_once(clicks):  # type: ignore[no-untyped-def]
+        monkeypatch.setattr(recorder, "_write", write)
+        raise OSError("disk full")
+
+    monkeypatch.setattr(recorder, "_write", fail_once)
+    results = await asyncio.gather(
+        recorder.record(click(occurrence.id, "U1", 4)),
+        recorder.record(click(occurrence.id, "U2", 3)),
+        return_exceptions=True,
+    )
+    assert all(isinstance(r, OSError) for r in results)
+    assert stored(engine, occurrence.id) == {}
+    await recorder.record(click(occurrence.id, "U1", 4))
+    assert stored(engine, occurrence.id) == {"U1": (4, None)}
