@@ -4,7 +4,7 @@ import logging
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from aiohttp import web
+from aiohttp import ClientSession, web
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncApp
 
@@ -44,6 +44,23 @@ def _resync_schedule(state: "ServerState") -> None:
         log.exception("could not resync the schedule after a Slack admin change")
 
 
+async def _open_web_session(app: web.Application) -> None:
+    """Keep Web API connections alive between calls: one HTTP session for every Slack client."""
+    mount = app[SLACK]
+    session = ClientSession()
+    mount.bolt.client.session = session
+    mount.runtime.clients.use_session(session)
+
+
+async def _close_web_session(app: web.Application) -> None:
+    mount = app[SLACK]
+    session = mount.bolt.client.session
+    mount.bolt.client.session = None
+    mount.runtime.clients.use_session(None)
+    if session is not None:
+        await session.close()
+
+
 async def _start_socket_mode(app: web.Application) -> None:
     mount = app[SLACK]
     token = mount.runtime.app_token
@@ -67,6 +84,8 @@ def mount_slack(*, app: web.Application, state: "ServerState") -> None:
     state.notifiers.by_platform["slack"] = runtime.notifier
     bolt = build_bolt_app(settings=settings, runtime=runtime)
     app[SLACK] = SlackMount(bolt=bolt, runtime=runtime)
+    app.on_startup.append(_open_web_session)
+    app.on_cleanup.append(_close_web_session)
     if settings.slack_app_token:
         app.on_startup.append(_start_socket_mode)
         app.on_cleanup.append(_stop_socket_mode)

@@ -3,6 +3,7 @@
 import logging
 from typing import Any
 
+from aiohttp import ClientSession
 from slack_sdk.http_retry.builtin_async_handlers import (
     AsyncConnectionErrorRetryHandler,
     AsyncRateLimitErrorRetryHandler,
@@ -70,6 +71,13 @@ class SlackClients:
         self.installation_store = installation_store
         self.pacer = pacer or Pacer()
         self._clients: dict[tuple[str, str], PacedWebClient] = {}
+        self._session: ClientSession | None = None
+
+    def use_session(self, session: ClientSession | None) -> None:
+        """Send every call through one HTTP session (kept-alive connections) instead of one each."""
+        self._session = session
+        for client in self._clients.values():
+            client.session = session
 
     async def token_for(self, workspace: str) -> str:
         """Return the bot token for a Slack team id, raising PlatformUnavailable when not installed."""
@@ -92,5 +100,6 @@ class SlackClients:
                 base_url=self.api_url,
                 retry_handlers=retry_handlers(),
                 logger=quiet_logger,
+                session=self._session,
             )
         return self._clients[key]

@@ -24,6 +24,7 @@ class Call:
     args: dict[str, Any]
     token: str
     at: float = field(default_factory=time.monotonic)
+    connection: str = ""  # the caller's address and port: one per TCP connection
 
 
 @dataclass
@@ -118,7 +119,8 @@ class FakeSlack:
         method = request.match_info["method"]
         args = await self._arguments(request)
         token = request.headers.get("Authorization", "").removeprefix("Bearer ")
-        self.calls.append(Call(method=method, args=args, token=token))
+        peer = request.transport.get_extra_info("peername") if request.transport else None
+        self.calls.append(Call(method=method, args=args, token=token, connection=str(peer)))
         limit = self._limits.get(method)
         if limit and limit[0] > 0:
             limit[0] -= 1

@@ -8,7 +8,7 @@ from bot.runner import build_notifiers
 from bot.slack.commands import parse
 from bot.slack.middleware import remember_event
 from bot.slack.notifier import SlackNotifier
-from tests.bot.slack.conftest import slack_settings
+from tests.bot.slack.conftest import make_slack_ritual, make_slack_team, slack_settings
 
 
 def test_build_notifiers_adds_slack_when_its_settings_are_present(database_url, fake_slack):
@@ -42,3 +42,16 @@ def test_command_text_is_parsed_with_mentions_and_admin_needs():
     leaders = parse("leaders <@U0ANA|ana> <@W0BEN>")
     assert leaders.users == ("U0ANA", "W0BEN") and leaders.needs_admin is True
     assert parse("leaders").needs_admin is False and parse("status").needs_admin is False
+
+
+async def test_web_api_calls_reuse_one_kept_alive_connection(slack, session):
+    ritual = make_slack_ritual(session, make_slack_team(session), "checkin", mode="private")
+    occurrence = await slack.open(ritual.id)
+    for user, mood in (("U0ANA", 4), ("U0BEN", 3), ("U0ANA", 2)):
+        await slack.action(
+            user=user, action_id=f"haven_checkin_mood_{mood}", value=f"{occurrence.id}:{mood}"
+        )
+        await slack.settle()
+    ephemerals = slack.fake.calls_to("chat.postEphemeral")
+    assert len(ephemerals) == 3
+    assert len({call.connection for call in ephemerals}) == 1
