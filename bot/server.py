@@ -125,4 +125,9 @@ def run_server(*, settings: Settings, port: int | None = None) -> None:
     platforms = ", ".join(app[STATE].notifiers.platforms)
     port = settings.port if port is None else port
     log.info("Haven listening on port %d; platforms on: %s", port, platforms)
-    web.run_app(app, port=port, print=None)
+    web.run_app(app, port=port, print=None, access_log=access_logger(settings))
+
+
+def access_logger(settings: Settings) -> logging.Logger | None:
+    """Return aiohttp's access logger when HAVEN_ACCESS_LOG asks for one line per request."""
+    return logging.getLogger("aiohttp.access") if settings.access_log else None

@@ -23,6 +23,9 @@ class Settings(BaseSettings):
         default="combined", alias="HAVEN_SENTIMENT_ANALYSER"
     )
     relay_key: str = Field(default="", alias="HAVEN_RELAY_KEY")
+    # One log line per HTTP request; off by default (the load balancer logs requests, and the
+    # line costs about a tenth of a Slack click's CPU).
+    access_log: bool = Field(default=False, alias="HAVEN_ACCESS_LOG")
     slack_bot_token: str = Field(default="", alias="SLACK_BOT_TOKEN")
     slack_signing_secret: str = Field(default="", alias="SLACK_SIGNING_SECRET")
     slack_app_token: str = Field(default="", alias="SLACK_APP_TOKEN")

@@ -2,7 +2,7 @@
 
 from aiohttp.test_utils import TestClient, TestServer
 
-from bot.server import STATE, create_app
+from bot.server import STATE, access_logger, create_app
 from bot.settings import Settings
 
 
@@ -57,3 +57,11 @@ async def test_healthz_says_degraded_when_the_database_is_gone(tmp_path, notifie
         assert (await response.json())["status"] == "degraded"
     finally:
         await client.close()
+
+
+def test_the_access_log_is_off_unless_asked_for(monkeypatch):
+    monkeypatch.delenv("HAVEN_ACCESS_LOG", raising=False)
+    assert access_logger(Settings()) is None
+    monkeypatch.setenv("HAVEN_ACCESS_LOG", "1")
+    logger = access_logger(Settings())
+    assert logger is not None and logger.name == "aiohttp.access"
