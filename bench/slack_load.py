@@ -1,12 +1,14 @@
 """Load test: signed check-in clicks against `haven serve` and against a Bolt app that only acks.
 
-Run:  .venv/bin/python -m bench.slack_load [--rates 50,100,200,400] [--seconds 5] [--write]
+Run:  .venv/bin/python -m bench.slack_load [--rates 50,100,200,400] [--seconds 5] [--rounds 3]
+      [--write]
 
 Everything stays on 127.0.0.1. One run starts the fake Slack Web API (tests/bot/slack/fake_slack.py)
 in its own process, seeds a SQLite database with a Slack team and an open private check-in, then
-measures `haven serve` and the minimal app one after the other with the same load: open-loop
-stages at rising rates (acknowledgement latency p50/p99) and a closed-loop stage with a fixed
-number of clients in flight (maximum throughput). Slack wants an acknowledgement within 3 s.
+measures `haven serve`, a Bolt app that only acks, and one that acks and sends the ephemeral
+confirmation, one after the other with the same load: open-loop stages at rising rates
+(acknowledgement latency p50/p99) and closed-loop stages with a fixed number of clicks in flight
+(maximum throughput), with the CPU each process spent per click. Slack wants an ack within 3 s.
 """
 
 import argparse
@@ -18,14 +20,16 @@ import os
 import platform
 import random
 import re
+import resource
 import socket
 import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlencode
 
 import aiohttp
@@ -45,6 +49,7 @@ class Stage:
     ok: int
     seconds: float
     latencies_ms: list[float]
+    cpu_ms: dict[str, float] = field(default_factory=dict)  # CPU per acknowledged click
 
     @property
     def throughput(self) -> float:
@@ -195,7 +200,7 @@ def stop(process: subprocess.Popen) -> None:  # type: ignore[type-arg]
         process.kill()
 
 
-async def seed(database_url: str, api_url: str, *, wal: bool = False) -> int:
+async def seed(database_url: str, api_url: str) -> int:
     """Create a Slack team with a private check-in and open it; return the occurrence id."""
     from sqlmodel import Session
 
@@ -237,28 +242,43 @@ async def seed(database_url: str, api_url: str, *, wal: bool = False) -> int:
             now=now,
         )
     assert occurrence is not None and occurrence.id is not None
-    if wal:  # persistent in the file: `haven serve` then commits to a write-ahead log
-        with engine.connect() as connection:
-            connection.exec_driver_sql("PRAGMA journal_mode=WAL")
     return occurrence.id
 
 
+def cpu_seconds(pid: int | None = None) -> float:
+    """Return the user + system CPU seconds a process (this one when pid is None) has used."""
+    if pid is None:
+        usage = resource.getrusage(resource.RUSAGE_SELF)
+        return usage.ru_utime + usage.ru_stime
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 async def measure(
-    name: str, url: str, occurrence_id: int, rates: list[int], seconds: float, clients: int
+    name: str,
+    url: str,
+    occurrence_id: int,
+    rates: list[int],
+    seconds: float,
+    clients: int,
+    pids: dict[str, int],
 ) -> list[Stage]:
     """Warm a server up, then run the open-loop stages and the closed-loop stage against it."""
     await open_loop(url, occurrence_id, rate=100, seconds=PEOPLE / 100)  # everyone once: caches
     stages = []
     for rate in rates:
         stage = await open_loop(url, occurrence_id, rate, seconds)
-        print(f"{name:>8} {stage.name:>18}: {report(stage)}", flush=True)
+        print(f"{name:>10} {stage.name:>18}: {report(stage)}", flush=True)
         stages.append(stage)
         await asyncio.sleep(1)  # let work after the acknowledgements drain
     for action_id in ("", "bench_unknown_action"):  # then the acknowledgement path alone
+        before = {who: cpu_seconds(pid) for who, pid in pids.items()} | {"load": cpu_seconds()}
         stage = await closed_loop(url, occurrence_id, clients, seconds, action_id=action_id)
-        print(f"{name:>8} {stage.name:>18}: {report(stage)}", flush=True)
+        await asyncio.sleep(1)  # work after the last acknowledgements counts too
+        after = {who: cpu_seconds(pid) for who, pid in pids.items()} | {"load": cpu_seconds()}
+        stage.cpu_ms = {who: 1000 * (after[who] - before[who]) / max(stage.ok, 1) for who in before}
+        print(f"{name:>10} {stage.name:>18}: {report(stage)}", flush=True)
         stages.append(stage)
-        await asyncio.sleep(1)
     return stages
 
 
@@ -285,54 +305,120 @@ def machine() -> str:
     )
 
 
-def markdown(
-    haven: list[Stage], minimal: list[Stage], seconds: float, clients: int, when: str
-) -> str:
+SERVERS = ("haven", "minimal", "confirming")
+LABELS = {
+    "haven": "Haven",
+    "minimal": "ack-only",
+    "confirming": "ack + ephemeral",
+}
+
+
+def ratio(a: Stage, b: Stage) -> str:
+    """Return a's throughput over b's, two decimals."""
+    return f"{a.throughput / b.throughput:.2f}" if b.throughput else "n/a"
+
+
+def markdown(rounds: list[dict[str, list[Stage]]], seconds: float, clients: int, when: str) -> str:
     """Return the results as the Markdown of bench/RESULTS-slack.md."""
+    first = rounds[0]
     rows = [
         f"| {h.name} | {h.throughput:.0f} | {h.percentile(0.5):.1f} | {h.percentile(0.99):.1f} "
-        f"| {m.throughput:.0f} | {m.percentile(0.5):.1f} | {m.percentile(0.99):.1f} | "
-        f"{h.throughput / m.throughput if m.throughput else float('nan'):.2f} |"
-        for h, m in zip(haven, minimal, strict=True)
+        f"| {m.throughput:.0f} | {m.percentile(0.5):.1f} | {m.percentile(0.99):.1f} "
+        f"| {c.throughput:.0f} | {ratio(h, m)} | {ratio(c, m)} |"
+        for h, m, c in zip(*(first[name] for name in SERVERS), strict=True)
+    ]
+    per_round = [
+        f"| {n} | {r['haven'][-2].throughput:.0f} | {r['minimal'][-2].throughput:.0f} "
+        f"| {r['confirming'][-2].throughput:.0f} | {ratio(r['haven'][-2], r['minimal'][-2])} "
+        f"| {ratio(r['confirming'][-2], r['minimal'][-2])} |"
+        for n, r in enumerate(rounds, start=1)
+    ]
+    cpu = [
+        f"| {LABELS[name]} | {first[name][-2].cpu_ms['server']:.2f} "
+        f"| {first[name][-2].cpu_ms['fake']:.2f} | {first[name][-2].cpu_ms['load']:.2f} "
+        f"| {sum(first[name][-2].cpu_ms.values()):.2f} |"
+        for name in SERVERS
     ]
     return "\n".join(
         [
             "## Slack: acknowledgement latency and throughput",
             "",
             f"Measured with `.venv/bin/python -m bench.slack_load` on {when}: {machine()}.",
-            "Load generator, `haven serve` (SQLite, private check-in, scheduler on), the minimal",
-            "ack-only Bolt app and the fake Slack Web API all run on this machine over 127.0.0.1,",
-            "each server in its own process, measured one after the other with the same load.",
+            "The load generator, the fake Slack Web API and one server at a time run on this",
+            "machine over 127.0.0.1, each in its own process, with the same load for each server:",
+            "`haven serve` (SQLite, a private check-in, scheduler on); the **ack-only** Bolt app",
+            "the issue compares against; and an **ack + ephemeral** Bolt app that also sends the",
+            "one `chat.postEphemeral` confirmation the issue requires for every click (no",
+            "storage): the least any app meeting the issue must do per click.",
             f"Each open-loop stage sends signed `block_actions` mood clicks from {PEOPLE} people at",
-            f"a fixed rate for {seconds:g} s; the last stage keeps {clients} clicks in flight",
+            f"a fixed rate for {seconds:g} s; the `max` stages keep {clients} clicks in flight",
             "(the most each server acknowledges). Latency is from sending the request to reading",
-            "the acknowledgement; Haven's work after the ack (recording the answer, users.info,",
-            "the ephemeral confirmation) runs in the same process and competes for the CPU.",
+            "the acknowledgement; Haven's work after the ack (recording the answer, the ephemeral",
+            "confirmation) runs in the same process and competes for the CPU.",
             "",
-            "| load | Haven ack/s | Haven p50 ms | Haven p99 ms | minimal ack/s | minimal p50 ms "
-            "| minimal p99 ms | Haven / minimal |",
-            "|---|---:|---:|---:|---:|---:|---:|---:|",
+            "| load | Haven ack/s | Haven p50 ms | Haven p99 ms | ack-only ack/s "
+            "| ack-only p50 ms | ack-only p99 ms | ack + ephemeral ack/s | Haven / ack-only "
+            "| ack + ephemeral / ack-only |",
+            "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
             *rows,
             "",
             "The `unknown action` row sends clicks no listener claims: the acknowledgement path",
-            "alone (signature check, parsing, Bolt's middleware, matching), with no work after it;",
-            "Haven tries each of its listeners in turn before the catch-all acknowledges.",
+            "alone (signature check, parsing, Bolt's middleware, matching), with no work after it.",
+            "",
+            f"`max ({clients} in flight)` in each round (servers measured one after the other):",
+            "",
+            "| round | Haven ack/s | ack-only ack/s | ack + ephemeral ack/s | Haven / ack-only "
+            "| ack + ephemeral / ack-only |",
+            "|---:|---:|---:|---:|---:|---:|",
+            *per_round,
+            "",
+            "CPU per acknowledged click in the first round's `max` stage (milliseconds, from",
+            "/proc; the fake Slack answers the ephemeral calls, the load generator signs and",
+            "sends): the machine has two cores for all three processes.",
+            "",
+            "| server | server ms | fake Slack ms | load generator ms | total ms |",
+            "|---|---:|---:|---:|---:|",
+            *cpu,
             "",
         ]
     )
 
 
-async def run(rates: list[int], seconds: float, clients: int, write: bool, wal: bool) -> None:
-    """Start the fake, seed, measure Haven then the minimal app, print and optionally write."""
+def server_command(name: str, port: int, api_url: str) -> list[str]:
+    """Return the command that starts one of the measured servers."""
+    python = sys.executable
+    if name == "haven":
+        return [str(Path(python).parent / "haven"), "serve", "--port", str(port)]
+    return [python, "-m", "bench.slack_load", name, "--port", str(port), "--api-url", api_url]
+
+
+async def measure_server(
+    name: str, *, env: dict[str, str], api_url: str, fake_pid: int, occurrence_id: int, **load: Any
+) -> list[Stage]:
+    """Start one server, measure it, stop it."""
+    port = free_port()
+    server = start(server_command(name, port, api_url), env if name == "haven" else {})
+    try:
+        up = "healthz" if name == "haven" else "slack/events"
+        await wait_until_up(f"http://127.0.0.1:{port}/{up}")
+        url = f"http://127.0.0.1:{port}/slack/events"
+        pids = {"server": server.pid, "fake": fake_pid}
+        return await measure(name, url, occurrence_id, pids=pids, **load)
+    finally:
+        stop(server)
+
+
+async def run(rates: list[int], seconds: float, clients: int, rounds: int, write: bool) -> None:
+    """Start the fake, seed, measure the three servers in turn for each round, print, write."""
     workdir = Path(tempfile.mkdtemp(prefix="haven-slack-load-"))
     database_url = f"sqlite:///{workdir / 'haven.db'}"
-    fake_port, haven_port, minimal_port = free_port(), free_port(), free_port()
+    fake_port = free_port()
     api_url = f"http://127.0.0.1:{fake_port}/api/"
-    python = sys.executable
-    fake = start([python, "-m", "bench.slack_load", "fake", "--port", str(fake_port)], {})
+    fake = start([sys.executable, "-m", "bench.slack_load", "fake", "--port", str(fake_port)], {})
+    results: list[dict[str, list[Stage]]] = []
     try:
         await wait_until_up(f"http://127.0.0.1:{fake_port}/api/auth.test")
-        occurrence_id = await seed(database_url, api_url, wal=wal)
+        occurrence_id = await seed(database_url, api_url)
         env = {
             "DATABASE_URL": database_url,
             "SLACK_BOT_TOKEN": "xoxb-bench",
@@ -340,44 +426,34 @@ async def run(rates: list[int], seconds: float, clients: int, write: bool, wal: 
             "SLACK_API_URL": api_url,
             "HAVEN_ENV": "development",
         }
-        haven_bin = str(Path(python).parent / "haven")
-        haven = start([haven_bin, "serve", "--port", str(haven_port)], env)
-        try:
-            await wait_until_up(f"http://127.0.0.1:{haven_port}/healthz")
-            url = f"http://127.0.0.1:{haven_port}/slack/events"
-            haven_stages = await measure("haven", url, occurrence_id, rates, seconds, clients)
-        finally:
-            stop(haven)
-        minimal = start(
-            [
-                python,
-                "-m",
-                "bench.slack_load",
-                "minimal",
-                "--port",
-                str(minimal_port),
-                "--api-url",
-                api_url,
-            ],
-            {},
-        )
-        try:
-            await wait_until_up(f"http://127.0.0.1:{minimal_port}/slack/events")
-            url = f"http://127.0.0.1:{minimal_port}/slack/events"
-            minimal_stages = await measure("minimal", url, occurrence_id, rates, seconds, clients)
-        finally:
-            stop(minimal)
+        load = {"rates": rates, "seconds": seconds, "clients": clients}
+        for _ in range(rounds):
+            results.append(
+                {
+                    name: await measure_server(
+                        name,
+                        env=env,
+                        api_url=api_url,
+                        fake_pid=fake.pid,
+                        occurrence_id=occurrence_id,
+                        **load,
+                    )
+                    for name in SERVERS
+                }
+            )
     finally:
         stop(fake)
-    when = time.strftime("%Y-%m-%d")
-    text = markdown(haven_stages, minimal_stages, seconds, clients, when)
-    best_haven, best_minimal = haven_stages[-2].throughput, minimal_stages[-2].throughput
-    print(
-        f"max throughput of clicks: Haven {best_haven:.0f}/s, minimal {best_minimal:.0f}/s, "
-        f"ratio {best_haven / best_minimal:.2f}"
-    )
+    for n, result in enumerate(results, start=1):
+        best = {name: result[name][-2] for name in SERVERS}
+        print(
+            f"round {n}, max throughput of clicks: Haven {best['haven'].throughput:.0f}/s, "
+            f"ack-only {best['minimal'].throughput:.0f}/s, ack + ephemeral "
+            f"{best['confirming'].throughput:.0f}/s; Haven / ack-only "
+            f"{ratio(best['haven'], best['minimal'])}, ack + ephemeral / ack-only "
+            f"{ratio(best['confirming'], best['minimal'])}"
+        )
     if write:
-        RESULTS.write_text(text, encoding="utf-8")
+        RESULTS.write_text(markdown(results, seconds, clients, time.strftime("%Y-%m-%d")))
         print(f"wrote {RESULTS.relative_to(ROOT)}")
 
 
@@ -395,43 +471,55 @@ def serve_fake(port: int) -> None:
     asyncio.run(main())
 
 
-def serve_minimal(port: int, api_url: str) -> None:
-    """Serve a Bolt app that only acknowledges, with Bolt's own aiohttp server and verification."""
+def serve_minimal(port: int, api_url: str, *, confirm: bool = False) -> None:
+    """Serve a Bolt app that only acknowledges (and with confirm, sends the ephemeral line too)."""
     from slack_bolt.async_app import AsyncApp
     from slack_sdk.web.async_client import AsyncWebClient
 
-    app = AsyncApp(
-        signing_secret=SECRET, client=AsyncWebClient(token="xoxb-bench", base_url=api_url)
-    )
+    client = AsyncWebClient(token="xoxb-bench", base_url=api_url)
+    app = AsyncApp(signing_secret=SECRET, client=client)
 
     @app.action(re.compile(".*"))
-    async def only_ack(ack) -> None:  # type: ignore[no-untyped-def]
+    async def only_ack(ack, body, client) -> None:  # type: ignore[no-untyped-def]
         await ack()
+        if confirm:  # what every click must also cost: the member's ephemeral confirmation
+            await client.chat_postEphemeral(
+                channel=body["channel"]["id"], user=body["user"]["id"], text="✅ Checked in."
+            )
 
-    app.start(port=port, path="/slack/events", host="127.0.0.1")
+    async def keep_alive(_app) -> None:  # type: ignore[no-untyped-def]
+        import aiohttp
+
+        client.session = aiohttp.ClientSession()
+
+    server = app.server(port=port, path="/slack/events", host="127.0.0.1")
+    server.web_app.on_startup.append(keep_alive)
+    server.start()
 
 
 def main() -> None:
     """Parse the command line and run the benchmark or one of its servers."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("role", nargs="?", default="run", choices=["run", "fake", "minimal"])
+    parser.add_argument(
+        "role", nargs="?", default="run", choices=["run", "fake", "minimal", "confirming"]
+    )
     parser.add_argument("--port", type=int, default=0)
     parser.add_argument("--api-url", default="")
     parser.add_argument("--rates", default="50,100,200,400", help="open-loop clicks per second")
     parser.add_argument("--seconds", type=float, default=5.0, help="length of each stage (≤ 30)")
     parser.add_argument("--clients", type=int, default=32, help="clicks in flight, last stage")
+    parser.add_argument("--rounds", type=int, default=1, help="measure every server this often")
     parser.add_argument("--write", action="store_true", help="write bench/RESULTS-slack.md")
-    parser.add_argument("--wal", action="store_true", help="put the SQLite file in WAL mode")
     args = parser.parse_args()
     if args.role == "fake":
         serve_fake(args.port)
-    elif args.role == "minimal":
-        serve_minimal(args.port, args.api_url)
+    elif args.role in ("minimal", "confirming"):
+        serve_minimal(args.port, args.api_url, confirm=args.role == "confirming")
     else:
         rates = [int(rate) for rate in args.rates.split(",")]
-        if max(rates) > 2000 or args.seconds > 30:
-            parser.error("keep the load bounded: rates ≤ 2000/s and stages ≤ 30 s")
-        asyncio.run(run(rates, args.seconds, args.clients, args.write, args.wal))
+        if max(rates) > 2000 or args.seconds > 30 or not 1 <= args.rounds <= 5:
+            parser.error("keep the load bounded: rates ≤ 2000/s, stages ≤ 30 s, rounds 1–5")
+        asyncio.run(run(rates, args.seconds, args.clients, args.rounds, args.write))
 
 
 if __name__ == "__main__":
