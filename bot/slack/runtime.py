@@ -35,17 +35,10 @@ class SlackRuntime:
     state_store: AsyncOAuthStateStore | None = None
     rituals_changed: Callable[[], None] = field(default=lambda: None)
     app_token: str = ""  # Socket Mode
-    checkins: CheckinRecorder | None = None  # built from the engine and notifiers when absent
+    checkins: CheckinRecorder = field(init=False)  # writes check-in clicks in batches
 
     def __post_init__(self) -> None:
-        if self.checkins is None:
-            self.checkins = CheckinRecorder(engine=self.engine, notifiers=self.notifiers)
-
-    @property
-    def checkin_recorder(self) -> CheckinRecorder:
-        """Return the recorder that writes check-in clicks in batches."""
-        assert self.checkins is not None
-        return self.checkins
+        self.checkins = CheckinRecorder(engine=self.engine, notifiers=self.notifiers)
 
     @property
     def clients(self) -> SlackClients:

@@ -49,7 +49,7 @@ async def record_checkin(
             text=text,
             display_name=name,
         )
-        receipt = await runtime.checkin_recorder.record(click)
+        receipt = await runtime.checkins.record(click)
         line = confirmation(receipt, mode=receipt.mode)
     except HavenError as error:
         line = str(error)
