@@ -41,6 +41,12 @@ def prompt(scope: RitualScope, occurrence: Occurrence) -> CheckinPrompt:
     )
 
 
+def require_mood(mood: int) -> None:
+    """Refuse a mood outside the 1–5 scale."""
+    if mood not in MOOD_LABELS:
+        raise InvalidAnswer(f"A mood is a whole number from 1 to 5, not {mood!r}.")
+
+
 def apply_checkin(
     *,
     session: Session,
@@ -51,8 +57,7 @@ def apply_checkin(
     text: str | None,
 ) -> tuple[Answer, bool]:
     """Add or change a member's check-in in the session (not committed); return it and if it changed."""
-    if mood not in MOOD_LABELS:
-        raise InvalidAnswer(f"A mood is a whole number from 1 to 5, not {mood!r}.")
+    require_mood(mood)
     text = clean_text(text)
     answer = existing
     changed = answer is not None
@@ -78,8 +83,7 @@ async def record(
 ) -> CheckinReceipt:
     """Record or replace a member's check-in; in shared mode, show it in the thread."""
     require_open(occurrence)
-    if mood not in MOOD_LABELS:
-        raise InvalidAnswer(f"A mood is a whole number from 1 to 5, not {mood!r}.")
+    require_mood(mood)
     member = scope.member_answering(user_id=user_id, display_name=display_name)
     session = scope.session
     try:

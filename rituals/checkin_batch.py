@@ -16,13 +16,11 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from rituals.checkin import CheckinReceipt, apply_checkin, show_in_thread
+from rituals.checkin import CheckinReceipt, apply_checkin, require_mood, show_in_thread
 from rituals.context import RitualScope, require_open
-from rituals.errors import HavenError, InvalidAnswer, NotFound
-from rituals.messages import MOOD_LABELS
+from rituals.errors import HavenError, NotFound
 from rituals.ports import NotifierRegistry
 from storage.models import Answer, Member, Occurrence
-from storage.teams import upsert_member
 
 log = logging.getLogger(__name__)
 MAX_BATCH = 500
@@ -206,33 +204,25 @@ def _apply_one(
     workspace = scope.workspace
     if workspace.platform != click.platform or workspace.external_id != click.workspace:
         return NotFound("That ritual is not part of this workspace.")
-    if click.mood not in MOOD_LABELS:
-        return InvalidAnswer(f"A mood is a whole number from 1 to 5, not {click.mood!r}.")
-    member = batch.members.get((click.occurrence_id, click.user_id))
-    if member is None or not member.active:
-        if not scope.team.members_from_channel:
-            return InvalidAnswer(
-                f"You are not on the member list of team {scope.team.name}; ask a Haven admin."
-            )
-        member = upsert_member(
-            session=session,
-            team_id=scope.team.id,
-            platform_user_id=click.user_id,
-            display_name=click.display_name,
-        )
-        batch.members[(click.occurrence_id, click.user_id)] = member
-    assert member.id is not None
     try:
-        answer, changed = apply_checkin(
-            session=session,
-            occurrence=occurrence,
-            member=member,
-            existing=batch.answers.get((click.occurrence_id, member.id)),
-            mood=click.mood,
-            text=click.text,
+        require_mood(click.mood)
+        member = scope.admit(
+            batch.members.get((click.occurrence_id, click.user_id)),
+            user_id=click.user_id,
+            display_name=click.display_name,
         )
     except HavenError as error:  # refused before anything changed
         return error
+    batch.members[(click.occurrence_id, click.user_id)] = member
+    assert member.id is not None
+    answer, changed = apply_checkin(
+        session=session,
+        occurrence=occurrence,
+        member=member,
+        existing=batch.answers.get((click.occurrence_id, member.id)),
+        mood=click.mood,
+        text=click.text,
+    )
     batch.answers[(click.occurrence_id, member.id)] = answer
     receipt = CheckinReceipt(
         mood=click.mood, text=answer.text, changed=changed, mode=scope.ritual.mode

@@ -77,9 +77,13 @@ class RitualScope:
 
     def member_answering(self, *, user_id: str, display_name: str = "") -> Member:
         """Return the member behind a user id, enrolling them when the channel defines the team."""
-        member = find_member(session=self.session, team_id=self.team.id, platform_user_id=user_id)
-        if member is not None and member.active:
-            return member
+        found = find_member(session=self.session, team_id=self.team.id, platform_user_id=user_id)
+        return self.admit(found, user_id=user_id, display_name=display_name)
+
+    def admit(self, found: Member | None, *, user_id: str, display_name: str = "") -> Member:
+        """Return an active member as found, or enrol the person when the channel defines the team."""
+        if found is not None and found.active:
+            return found
         if not self.team.members_from_channel:
             raise InvalidAnswer(
                 f"You are not on the member list of team {self.team.name}; ask a Haven admin."
