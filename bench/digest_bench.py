@@ -5,8 +5,10 @@ Usage: python bench/digest_bench.py [--teams 1000] [--members 20] [--weeks 52]
 
 Loads teams × members × weeks of daily check-ins (Monday to Friday) and weekly two-item safety
 pulses (about 5 million answers at full size) into a fresh SQLite file or a throwaway schema
-of the local PostgreSQL (127.0.0.1:5432, database `test`), then times, best of --rounds,
-alternating the two so both see the same machine load:
+of the local PostgreSQL (127.0.0.1:5432, database `test`), builds every team-week's rollups
+from them (timed: what closing all those occurrences costs), times one close's refresh of a
+team-week's rollups, then times, best of --rounds, alternating the two so both see the same
+machine load:
 
 - the floor: one GROUP BY (team, week, item) over the answers a digest reads, with COUNT
   DISTINCT of people and the averages of mood, sentiment and score, fetched to Python;
@@ -25,6 +27,7 @@ import argparse
 import os
 import platform
 import resource
+import statistics
 import sys
 import tempfile
 import time
@@ -47,6 +50,7 @@ from rituals.digest_series import weeks_read
 from storage.aggregates import iter_team_aggregates
 from storage.db import normalize_url
 from storage.migrate import upgrade
+from storage.rollups import refresh_rollups
 
 POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 FLOOR_SQL = """
@@ -87,6 +91,33 @@ def aggregates_only(engine: Engine, first: str, last: str) -> int:
     with Session(engine) as session:
         weeks = weeks_read(first_week=first, last_week=last)
         return sum(1 for _ in iter_team_aggregates(session=session, weeks=weeks))
+
+
+ROLLUPS_SQL = "SELECT * FROM teamweekrollup WHERE team_id = :team_id ORDER BY iso_week"
+
+
+def close_refresh(engine: Engine, shape: Shape, samples: int = 25) -> list[float]:
+    """Time refresh_rollups, what each close runs, on a mid-year team-week of spread teams.
+
+    The data are closed already, so each refresh must rewrite the rows it found (floats to 9
+    places: a sum of floats may differ in its last bits when the database adds in another order).
+    """
+    week = shape.week_labels()[shape.weeks // 2]
+    times = []
+    with Session(engine) as session:
+        for n in range(samples):
+            team_id = 1 + n * shape.teams // samples
+            before = _rollups(session, team_id)
+            started = time.perf_counter()
+            refresh_rollups(session=session, team_id=team_id, iso_week=week)
+            times.append(time.perf_counter() - started)
+            assert _rollups(session, team_id) == before, f"refreshing team {team_id} changed it"
+    return times
+
+
+def _rollups(session: Session, team_id: int) -> list[tuple[object, ...]]:
+    rows = session.connection().execute(text(ROLLUPS_SQL), {"team_id": team_id})
+    return [tuple(round(v, 9) if isinstance(v, float) else v for v in row) for row in rows]
 
 
 def best_of(rounds: int, *runs: Callable[[], int]) -> list[tuple[float, int]]:
@@ -156,16 +187,24 @@ def main() -> None:
     try:
         upgrade(url)
         engine = create_engine(normalize_url(url))
-        started = time.perf_counter()
-        answers = load(engine=engine, shape=shape)
-        loaded = time.perf_counter() - started
+        loaded = load(engine=engine, shape=shape)
         labels = shape.week_labels()
         first, last = labels[0], labels[-1]
         print(f"machine: {machine()}")
         print(
             f"database: {engine.dialect.name} {engine.dialect.server_version_info}; "
             f"{args.teams} teams × {args.members} members × {args.weeks} weeks "
-            f"({first}..{last}); {answers:,} answers loaded in {loaded:.0f} s"
+            f"({first}..{last}); {loaded.answers:,} answers loaded in {loaded.load_seconds:.0f} s"
+        )
+        refreshes = close_refresh(engine, shape)
+        team_weeks = args.teams * args.weeks
+        closes = team_weeks * (shape.checkins_per_week + 1)
+        print(
+            f"rollups: all {team_weeks:,} team-weeks built from the answers in "
+            f"{loaded.rollup_seconds:.1f} s; one close's refresh of a {args.members}-person "
+            f"team-week {statistics.median(refreshes) * 1e3:.1f} ms (median of "
+            f"{len(refreshes)}, max {max(refreshes) * 1e3:.1f} ms), so the year's {closes:,} "
+            f"closes spend about {statistics.median(refreshes) * closes / 60:.0f} min on them"
         )
         print(
             "| run | digests | floor (GROUP BY) | Haven digests | ratio |\n"

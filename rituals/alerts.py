@@ -14,7 +14,7 @@ from storage.models_digest import DigestSettings
 BASELINE_POINTS = 4  # a drop is measured against the mean of up to four earlier points
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class AlertThresholds:
     """How big a drop or run must be to raise an alert; a team's DigestSettings overrides these."""
 
@@ -38,7 +38,7 @@ class AlertThresholds:
         )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Alert:
     """One thing the leader should look at: what was seen and over which weeks."""
 
@@ -48,7 +48,7 @@ class Alert:
     weeks: tuple[str, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ReleasedFeedback:
     """The anonymous feedback released to the leaders in one week, scored as a group."""
 
@@ -78,7 +78,7 @@ def detect_alerts(
             thresholds.safety_drop,
             kind="safety_dropping",
             title="Safety index dropping",
-            show=lambda v: f"{v:.0f}",
+            show=_whole,
         ),
         _low_mood_run(low_mood_weeks, thresholds.low_mood_weeks, k_numbers),
         _drop(
@@ -86,21 +86,35 @@ def detect_alerts(
             thresholds.mood_drop,
             kind="mood_dropping",
             title="Mood dropping",
-            show=lambda v: f"{v:.2f}",
+            show=_hundredths,
         ),
         _participation_falling(participation, thresholds.participation_drop),
     ]
     return tuple(alert for alert in found if alert is not None)
 
 
-def _current_and_before(metric: Metric) -> tuple[TrendPoint, list[TrendPoint]] | None:
+def _whole(value: float) -> str:
+    return f"{value:.0f}"
+
+
+def _hundredths(value: float) -> str:
+    return f"{value:.2f}"
+
+
+def _percent(value: float) -> str:
+    return f"{value:.0%}"
+
+
+def _points(value: float) -> str:
+    return f"{value * 100:.0f} points"
+
+
+def _current_and_before(metric: Metric) -> tuple[TrendPoint, tuple[TrendPoint, ...]] | None:
     """Return the week's own point and up to four shown points before it."""
-    if not metric.current.shown or not metric.trend:
+    trend = metric.trend
+    if metric.current.value is None or not trend or trend[-1].weeks != metric.current.weeks:
         return None
-    *before, current = metric.trend
-    if current.weeks != metric.current.weeks:
-        return None
-    return current, before[-BASELINE_POINTS:]
+    return trend[-1], trend[-1 - BASELINE_POINTS : -1]
 
 
 def _drop(
@@ -116,7 +130,7 @@ def _drop(
     if found is None or not found[1]:
         return None
     current, before = found
-    baseline = sum(point.value for point in before) / len(before)
+    baseline = sum([point.value for point in before]) / len(before)
     if baseline - current.value < threshold:
         return None
     first, last = before[0].weeks[0], before[-1].weeks[-1]
@@ -139,8 +153,8 @@ def _participation_falling(metric: Metric, threshold: float) -> Alert | None:
         threshold,
         kind="participation_falling",
         title="Participation falling",
-        show=lambda v: f"{v:.0%}",
-        show_drop=lambda v: f"{v * 100:.0f} points",
+        show=_percent,
+        show_drop=_points,
     )
     if alert is not None:
         return Alert(

@@ -11,7 +11,7 @@ from dataclasses import asdict, dataclass
 
 from sqlmodel import Session
 
-from rituals.alerts import Alert, AlertThresholds, ReleasedFeedback, detect_alerts
+from rituals.alerts import Alert, ReleasedFeedback, detect_alerts
 from rituals.clock import parse_iso_week, previous_weeks
 from rituals.digest_figures import ItemScore, Metric
 from rituals.digest_series import TeamSeries, load_history, needs_pooling, weeks_read
@@ -32,7 +32,7 @@ METRICS = (
 )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class DigestDocument:
     """One team's weekly safety digest, built only from groups of at least k people."""
 
@@ -115,10 +115,9 @@ def build_digest(*, session: Session, team_id: int, iso_week: str) -> DigestDocu
 def document_of(series: TeamSeries, week: str) -> DigestDocument:
     """Assemble the digest of one week from a team's series."""
     aggregates = series.aggregates
-    metrics = {
-        name: series.metric(name=name, label=label, unit=unit, week=week)
-        for name, label, unit in METRICS
-    }
+    participation, mood, sentiment, safety, stories, anonymous_items = (
+        series.metric(name=name, label=label, unit=unit, week=week) for name, label, unit in METRICS
+    )
     sharing = aggregates.sharing.get(week)
     feedback = (
         ReleasedFeedback(
@@ -132,19 +131,19 @@ def document_of(series: TeamSeries, week: str) -> DigestDocument:
         else None
     )
     alerts = detect_alerts(
-        participation=metrics["participation_rate"],
-        mood=metrics["mean_mood"],
-        safety=metrics["safety_index"],
-        low_mood_weeks=[(w, series.low_mood_people(w)) for w in series.previous(week, 8)],
+        participation=participation,
+        mood=mood,
+        safety=safety,
+        low_mood_weeks=series.low_mood_weeks(week),
         feedback=feedback,
-        thresholds=AlertThresholds.of(aggregates.settings),
+        thresholds=series.thresholds,
         k_numbers=series.k,
         k_texts=series.k_texts,
     )
     items = series.items_at(week)
     leader_shared = bool(sharing and sharing.leader_shared)
-    headline = [metrics[name] for name, _, _ in METRICS[:4]]
-    last_week = series.previous(week, 2)[0]
+    headline = [participation, mood, sentiment, safety]
+    last_week = series.week_before(week)
     team = aggregates.team
     assert team.id is not None
     return DigestDocument(
@@ -153,15 +152,15 @@ def document_of(series: TeamSeries, week: str) -> DigestDocument:
         iso_week=week,
         k_numbers=series.k,
         k_texts=series.k_texts,
-        participation=metrics["participation_rate"],
-        mood=metrics["mean_mood"],
-        sentiment=metrics["mean_sentiment"],
+        participation=participation,
+        mood=mood,
+        sentiment=sentiment,
         no_signal_share=series.no_signal_share(week),
-        safety=metrics["safety_index"],
+        safety=safety,
         items=items,
-        stories=metrics["stories"],
+        stories=stories,
         leader_shared=leader_shared,
-        anonymous_items=metrics["anonymous_items"],
+        anonymous_items=anonymous_items,
         alerts=alerts,
         next_step=choose_next_step(
             alerts=alerts,
@@ -178,4 +177,4 @@ def document_of(series: TeamSeries, week: str) -> DigestDocument:
 
 def _failure_thread_ran(series: TeamSeries, week: str) -> bool:
     rituals = series.aggregates.rituals.get(week)
-    return bool(rituals and "failure_celebration" in rituals.kinds)
+    return bool(rituals and rituals.failure_thread)

@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Figure:
     """One number for one week, the ISO weeks it covers (more than one when pooled), or why not."""
 
@@ -24,7 +24,7 @@ class Figure:
         return self.weeks[0] if len(self.weeks) == 1 else f"{self.weeks[0]}–{self.weeks[-1]}"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Change:
     """The change from last week's figure, or why it is not shown."""
 
@@ -32,7 +32,7 @@ class Change:
     hidden: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class TrendPoint:
     """One shown figure of the trend: the weeks it covers and its value."""
 
@@ -45,7 +45,7 @@ class TrendPoint:
         return self.weeks[-1]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Metric:
     """A number of the digest week with its change from last week and its 8-week trend."""
 
@@ -57,7 +57,7 @@ class Metric:
     trend: tuple[TrendPoint, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ItemScore:
     """One Edmondson item's mean, reverse-scored so higher is always safer (1–7), or why not."""
 

@@ -23,6 +23,7 @@ from storage.occurrences import (
     find_occurrence,
     latest_open_occurrence,
 )
+from storage.rollups import ROLLED_UP_KINDS, refresh_if_stale, refresh_rollups
 from storage.teams import active_members, upsert_member
 
 log = logging.getLogger(__name__)
@@ -204,11 +205,16 @@ async def close_occurrence(
 ) -> RoundSummary | None:
     """Close an occurrence: post its summary, forget who answered anonymously, refresh the week's signals."""
     scope, occurrence = RitualScope.of_occurrence(session=session, occurrence_id=occurrence_id)
+    rolled_up = scope.ritual.kind in ROLLED_UP_KINDS
     if occurrence.status != "open":
+        if rolled_up:  # a retried close: finish a refresh that did not get to run
+            refresh_if_stale(session=session, team_id=scope.team.id, iso_week=occurrence.iso_week)
         return None
     occurrence.status = "closed"
     session.add(occurrence)
     session.commit()
+    if rolled_up:  # first, so a platform error below cannot leave the week's rollups behind
+        refresh_rollups(session=session, team_id=scope.team.id, iso_week=occurrence.iso_week)
     _forget_authors(session, occurrence)  # before release, so leaders get the final item keys
     released = 0
     if scope.ritual.kind == "anonymous_feedback":

@@ -7,7 +7,10 @@ from sqlmodel import Session
 from rituals.anonymity import new_anonymous_key
 from rituals.clock import week_monday
 from storage.models import AnonymousAnswer, Answer, Member, Occurrence, Ritual, Story, Team
+from storage.rollups import refresh_rollups
 from storage.teams import upsert_member
+
+ROLL_UP = True  # refresh the week's rollups after adding answers, as the close of a round does
 
 
 def person(session: Session, team: Team, user_id: str, *, leader: bool = False) -> Member:
@@ -70,6 +73,7 @@ def checkins(
             )
         )
     session.commit()
+    closed(session, team, found)
     return found
 
 
@@ -98,7 +102,14 @@ def pulse(
                 )
             )
     session.commit()
+    closed(session, team, found)
     return found
+
+
+def closed(session: Session, team: Team, found: Occurrence) -> None:
+    """Do what closing the round does to the digest's sums: refresh its week's rollups."""
+    if ROLL_UP:
+        refresh_rollups(session=session, team_id=team.id, iso_week=found.iso_week)
 
 
 def story(

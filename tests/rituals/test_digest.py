@@ -16,6 +16,7 @@ from storage.aggregates import iter_team_aggregates
 from storage.models import Answer, Member, Occurrence
 from storage.models_digest import LeaderCommitment
 from tests.conftest import make_ritual, make_team
+from tests.rituals import digest_helpers
 from tests.rituals.digest_helpers import anonymous, checkins, person, pulse, story, weeks_from
 
 W = weeks_from("2026-W36", 14)  # W[0] = 2026-W36 ... W[13] = 2026-W49
@@ -23,6 +24,12 @@ RAISING = {
     item: {"U1": 2, "U2": 3, "U3": 4} if item in (1, 3, 5) else {"U1": 5, "U2": 6, "U3": 7}
     for item in range(1, 8)
 }
+
+
+@pytest.fixture(autouse=True, params=["rolled up at close", "read from the answers"])
+def _weeks(request, monkeypatch):
+    """Run every test on weeks rolled up when they closed, and on weeks not rolled up."""
+    monkeypatch.setattr(digest_helpers, "ROLL_UP", request.param == "rolled up at close")
 
 
 def digest(session, team, week):

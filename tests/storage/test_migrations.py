@@ -24,6 +24,8 @@ EXPECTED_TABLES = {
     "anonymousanswer",
     "anonymousguard",
     "teamweeksignal",
+    "teamweekrollup",
+    "teamitemrollup",
     "havenadmin",
     "digestsettings",
     "leaderprofile",

@@ -1,0 +1,143 @@
+"""The safety index of a digest week: every item's latest asking within the cycle, pooled when small.
+
+An item asked to fewer than k people is pooled with its next askings (at most three cycles)
+from each person's answers; every asking's score is computed once and shared by the weeks
+whose cycle it stands for.
+"""
+
+from collections import defaultdict
+
+from rituals.clock import previous_weeks
+from rituals.digest_figures import Figure, ItemScore
+from rituals.digest_history import PersonHistory, rounded
+from rituals.pooling import Block, Unit, index_blocks, pool_units, standing_at
+from rituals.pulse_items import EDMONDSON_ITEMS, REVERSE_SCORED, item_mean, safety_index
+from storage.team_aggregates import TeamAggregates
+
+SAFETY_CYCLE_WEEKS = 4  # a pulse cycle asks all seven items over four weeks
+ITEM_POOL_WEEKS = 12  # a pooled safety item covers at most three cycles
+ITEM_INDEX = {item: index for index, item in enumerate(EDMONDSON_ITEMS)}
+
+
+class SafetyItems:
+    """A team's seven item scores and safety index, week by week, each computed once."""
+
+    def __init__(
+        self,
+        *,
+        aggregates: TeamAggregates,
+        history: PersonHistory | None,
+        k: int,
+        weeks: list[str],
+    ) -> None:
+        self.k = k
+        self._weeks = weeks  # consecutive, oldest first: each week's cycle ends at its position
+        self._position = {week: n for n, week in enumerate(weeks)}
+        self._pooled = history is not None
+        self._answers = {
+            (week, answers.item): answers
+            for week, rows in aggregates.items.items()
+            for answers in rows
+            if answers.people
+        }
+        self._scores: dict[tuple[str, int], list[tuple[int, int]]] = defaultdict(list)
+        self._blocks: dict[int, dict[str, Block]] = {}
+        if history is not None:  # without it every asking reaches k alone: no pools to form
+            for answer in history.items:
+                self._scores[(answer.iso_week, answer.item)].append(
+                    (answer.member_id, answer.score)
+                )
+            self._blocks = {
+                item: index_blocks(pool_units(self._units(item), k=k, max_weeks=ITEM_POOL_WEEKS))
+                for item in EDMONDSON_ITEMS
+            }
+        # The items answered in each week: its askings.
+        self._asked: dict[str, list[int]] = defaultdict(list)
+        if history is not None:
+            for item, blocks in self._blocks.items():
+                for week in blocks:
+                    self._asked[week].append(item)
+        else:
+            for week, item in self._answers:
+                self._asked[week].append(item)
+        self._not_asked = [
+            ItemScore(item, statement, item in REVERSE_SCORED, None)
+            for item, statement in EDMONDSON_ITEMS.items()
+        ]
+        self._items: dict[str, tuple[ItemScore, ...]] = {}
+        self._askings: dict[str, list[tuple[int, ItemScore]]] = {}
+
+    def _units(self, item: int) -> list[Unit]:
+        return [
+            Unit(week, len(members), members)
+            for (week, number), scores in sorted(self._scores.items())
+            if number == item and (members := frozenset(member for member, _ in scores))
+        ]
+
+    def items_at(self, week: str) -> tuple[ItemScore, ...]:
+        """Return the seven item scores as they stood at the end of the week (computed once)."""
+        found = self._items.get(week)
+        if found is None:
+            found = self._items[week] = self._items_at(week)
+        return found
+
+    def _cycle(self, week: str) -> list[str]:
+        """Return the weeks of the pulse cycle that ends with week, oldest first."""
+        end = self._position.get(week, -1)
+        if end + 1 < SAFETY_CYCLE_WEEKS:
+            return previous_weeks(week, SAFETY_CYCLE_WEEKS)
+        return self._weeks[end + 1 - SAFETY_CYCLE_WEEKS : end + 1]
+
+    def _items_at(self, week: str) -> tuple[ItemScore, ...]:
+        scores = list(self._not_asked)
+        for asked_in in self._cycle(week):  # oldest first: an item's latest asking stands
+            for index, score in self._askings_in(asked_in):
+                scores[index] = score
+        return tuple(scores)
+
+    def _askings_in(self, week: str) -> list[tuple[int, ItemScore]]:
+        """Return the scores of the items asked in week, by their index (computed once)."""
+        found = self._askings.get(week)
+        if found is None:
+            found = self._askings[week] = [
+                (ITEM_INDEX[item], self._score(item, week)) for item in self._asked.get(week, ())
+            ]
+        return found
+
+    def _score(self, item: int, latest: str) -> ItemScore:
+        """Return an item's score from its asking in week latest."""
+        statement, reverse = EDMONDSON_ITEMS[item], item in REVERSE_SCORED
+        if not self._pooled:  # the asking reached k alone
+            answers = self._answers[(latest, item)]
+            mean = answers.score_sum / answers.answers
+            return ItemScore(
+                item, statement, reverse, rounded(8 - mean if reverse else mean), (latest,)
+            )
+        standing = standing_at(
+            self._blocks[item], latest, k=self.k, max_weeks=ITEM_POOL_WEEKS, what=f"item {item}"
+        )
+        if not standing.shown or standing.block is None:
+            return ItemScore(item, statement, reverse, None, (latest,), standing.reason)
+        block = standing.block
+        scores = [score for week in block.weeks for _, score in self._scores[(week, item)]]
+        return ItemScore(item, statement, reverse, rounded(item_mean(item, scores)), block.weeks)
+
+    def index(self, week: str) -> Figure:
+        """Return the safety index as it stood at the end of the week, or why it is withheld."""
+        items = self.items_at(week)
+        missing = [score.number for score in items if not score.weeks]
+        if missing:
+            cycle = self._cycle(week)
+            return Figure(
+                None,
+                (week,),
+                f"cycle incomplete: item(s) {', '.join(map(str, missing))} "
+                f"not answered in {cycle[0]}..{cycle[-1]}",
+            )
+        means = {}
+        for score in items:
+            if score.score is None:
+                return Figure(None, (week,), score.withheld)
+            means[score.number] = score.score
+        weeks = tuple(sorted({w for score in items for w in score.weeks}))
+        return Figure(safety_index(means), weeks)
