@@ -18,11 +18,15 @@ from storage.db import session_scope
 MOOD_ACTION = re.compile(rf"^{ids.CHECKIN_MOOD}_[1-5]$")
 
 
-def confirmation(receipt: CheckinReceipt, *, mode: str) -> str:
+def confirmation(receipt: CheckinReceipt) -> str:
     """Return what the member is told after checking in."""
     word = f" and “{receipt.text}”" if receipt.text else ""
     verb = "changed your check-in to" if receipt.changed else "checked in with"
-    where = "Only the team's aggregate is shown." if mode == "private" else "It is in the thread."
+    where = (
+        "Only the team's aggregate is shown."
+        if receipt.mode == "private"
+        else "It is in the thread."
+    )
     return f"✅ You {verb} {receipt.mood} · {MOOD_LABELS[receipt.mood]}{word}. {where}"
 
 
@@ -50,7 +54,7 @@ async def record_checkin(
             display_name=name,
         )
         receipt = await runtime.checkins.record(click)
-        line = confirmation(receipt, mode=receipt.mode)
+        line = confirmation(receipt)
     except HavenError as error:
         line = str(error)
     await tell(client=client, channel=channel, user=user_id, text=line)
