@@ -46,7 +46,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from digest_data import Shape, load
 
 from rituals.digest import iter_digests
-from rituals.digest_series import weeks_read
+from rituals.figures.series import weeks_read
 from storage.aggregates import iter_team_aggregates
 from storage.db import normalize_url
 from storage.migrate import upgrade

@@ -17,7 +17,7 @@ from PIL import Image
 from bot.digest_format import CHARTED, SCALES, trend_summary
 from rituals.clock import previous_weeks
 from rituals.digest import DigestDocument
-from rituals.digest_figures import Metric
+from rituals.figures.model import Metric
 
 TREND_WEEKS = 8
 COLOUR = "#2f6f8f"

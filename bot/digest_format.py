@@ -1,7 +1,7 @@
 """Words and numbers of the digest, shared by every renderer so all platforms say the same."""
 
 from rituals.digest import DigestDocument
-from rituals.digest_figures import Change, Figure, ItemScore, Metric, TrendPoint
+from rituals.figures.model import Change, Figure, ItemScore, Metric, TrendPoint
 
 SPARKS = "▁▂▃▄▅▆▇█"
 SCALES = {"%": (0.0, 1.0), "/5": (1.0, 5.0), "−1..1": (-1.0, 1.0), "/100": (0.0, 100.0)}

@@ -8,7 +8,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 
-from rituals.digest_figures import Metric, TrendPoint
+from rituals.figures.model import Metric, TrendPoint
 from storage.models_digest import DigestSettings
 
 BASELINE_POINTS = 4  # a drop is measured against the mean of up to four earlier points

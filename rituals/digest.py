@@ -13,11 +13,11 @@ from sqlmodel import Session
 
 from rituals.alerts import Alert, ReleasedFeedback, detect_alerts
 from rituals.clock import parse_iso_week, previous_weeks
-from rituals.digest_figures import ItemScore, Metric
-from rituals.digest_series import TeamSeries, load_history, needs_pooling, weeks_read
 from rituals.errors import NotFound
+from rituals.figures.model import ItemScore, Metric
+from rituals.figures.pooling import weeks_spanned
+from rituals.figures.series import TeamSeries, load_history, needs_pooling, weeks_read
 from rituals.next_step import FollowUp, NextStep, choose_next_step, follow_up
-from rituals.pooling import weeks_spanned
 from storage.aggregates import iter_team_aggregates
 from storage.models import Team
 

@@ -14,8 +14,8 @@ from sqlmodel import Session, select
 
 from rituals.alerts import Alert
 from rituals.clock import parse_iso_week, utcnow
-from rituals.digest_figures import ItemScore, Metric
 from rituals.errors import InvalidAnswer, NotFound
+from rituals.figures.model import ItemScore, Metric
 from rituals.texts import clean_text
 from storage.models import Team
 from storage.models_digest import LeaderCommitment

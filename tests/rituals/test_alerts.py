@@ -2,7 +2,7 @@
 
 from rituals.alerts import Alert, AlertThresholds, ReleasedFeedback, detect_alerts
 from rituals.digest import build_digest
-from rituals.digest_figures import Change, Figure, Metric, TrendPoint
+from rituals.figures.model import Change, Figure, Metric, TrendPoint
 from storage.models_digest import DigestSettings
 from tests.conftest import make_ritual, make_team
 from tests.rituals.digest_helpers import anonymous, checkins, occurrence, weeks_from

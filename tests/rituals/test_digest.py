@@ -8,8 +8,8 @@ import pytest
 from sqlmodel import select
 
 from rituals.digest import build_digest, iter_digests, last_complete_week
-from rituals.digest_series import TeamSeries, load_history, weeks_read
 from rituals.errors import InvalidAnswer
+from rituals.figures.series import TeamSeries, load_history, weeks_read
 from rituals.next_step import CONDITIONS, record_commitment
 from rituals.signals import compute_week_signals
 from storage.aggregates import iter_team_aggregates

@@ -1,7 +1,7 @@
 """A team's digest figures week by week, each as it stood at the end of that week.
 
 Teams whose every week reaches k are computed from the per-week aggregates alone. A team with
-a week below k is pooled (rituals/digest_history.py, rituals/pooling.py) from each person's
+a week below k is pooled (rituals/figures/history.py, rituals/figures/pooling.py) from each person's
 answers over its whole history, so pools start at the same week whichever digest is computed.
 Every figure, trend and item score is computed once per team and shared by its digests.
 """
@@ -13,8 +13,7 @@ from dataclasses import dataclass, field
 from rituals.alerts import AlertThresholds
 from rituals.anonymity import withheld_reason
 from rituals.clock import previous_weeks
-from rituals.digest_figures import Change, Figure, ItemScore, Metric, TrendPoint
-from rituals.digest_history import (
+from rituals.figures.history import (
     PersonHistory,
     PooledAnswers,
     load_history,
@@ -23,8 +22,9 @@ from rituals.digest_history import (
     rounded,
     texts_threshold,
 )
-from rituals.digest_items import SAFETY_CYCLE_WEEKS, SafetyItems
-from rituals.pooling import change_hidden_reason, people_differ, weeks_spanned
+from rituals.figures.items import SAFETY_CYCLE_WEEKS, SafetyItems
+from rituals.figures.model import Change, Figure, ItemScore, Metric, TrendPoint
+from rituals.figures.pooling import change_hidden_reason, people_differ, weeks_spanned
 from storage.team_aggregates import TeamAggregates, WeekAnswers
 
 __all__ = ["TeamSeries", "load_history", "needs_pooling", "weeks_read"]

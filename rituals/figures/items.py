@@ -8,9 +8,9 @@ whose cycle it stands for.
 from collections import defaultdict
 
 from rituals.clock import previous_weeks
-from rituals.digest_figures import Figure, ItemScore
-from rituals.digest_history import PersonHistory, rounded
-from rituals.pooling import Block, Unit, index_blocks, pool_units, standing_at
+from rituals.figures.history import PersonHistory, rounded
+from rituals.figures.model import Figure, ItemScore
+from rituals.figures.pooling import Block, Unit, index_blocks, pool_units, standing_at
 from rituals.pulse_items import EDMONDSON_ITEMS, REVERSE_SCORED, item_mean, safety_index
 from storage.team_aggregates import TeamAggregates
 

@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from sqlmodel import Session
 
 from rituals.anonymity import MINIMUM_THRESHOLD
-from rituals.digest_figures import Figure
-from rituals.pooling import Block, Unit, index_blocks, pool_units, standing_at
+from rituals.figures.model import Figure
+from rituals.figures.pooling import Block, Unit, index_blocks, pool_units, standing_at
 from storage.aggregates import person_items, person_weeks
 from storage.team_aggregates import PersonItem, PersonWeek, TeamAggregates
 
