@@ -8,6 +8,7 @@ render the document (console text, JSON, Block Kit, Adaptive Card, a PNG chart).
 
 from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass
+from datetime import datetime
 
 from sqlmodel import Session
 
@@ -16,7 +17,7 @@ from rituals.clock import parse_iso_week, previous_weeks
 from rituals.errors import NotFound
 from rituals.figures.model import ItemScore, Metric
 from rituals.figures.pooling import weeks_spanned
-from rituals.figures.series import TeamSeries, load_history, needs_pooling, weeks_read
+from rituals.figures.series import TeamSeries, load_history, weeks_read
 from rituals.next_step import FollowUp, NextStep, choose_next_step, follow_up
 from storage.aggregates import iter_team_aggregates
 from storage.models import Team
@@ -41,6 +42,8 @@ class DigestDocument:
     iso_week: str
     k_numbers: int
     k_texts: int
+    invited: int  # invitations of the week, counted live (not a figure of anyone's answers)
+    respondents: int  # people who answered a check-in or pulse of the week, counted live
     participation: Metric
     mood: Metric
     sentiment: Metric
@@ -87,29 +90,33 @@ def iter_digests(
     first_week: str,
     last_week: str,
     team_ids: Sequence[int] | None = None,
+    now: datetime | None = None,
 ) -> Iterator[DigestDocument]:
-    """Yield the digest of every team (or those given) for each week first..last, team by team."""
+    """Yield the digest of every team (or those given) for each week first..last, team by team.
+
+    Figures come only from weeks that are final as of now (the present unless given).
+    """
     parse_iso_week(first_week)
     parse_iso_week(last_week)
     weeks = weeks_read(first_week=first_week, last_week=last_week)
     wanted = previous_weeks(last_week, weeks_spanned(first_week, last_week))
     for aggregates in iter_team_aggregates(session=session, weeks=weeks, team_ids=team_ids):
-        history = (
-            load_history(session=session, aggregates=aggregates, last_week=last_week)
-            if needs_pooling(aggregates)
-            else None
-        )
-        series = TeamSeries(aggregates=aggregates, weeks=weeks, history=history)
+        history = load_history(session=session, aggregates=aggregates, last_week=last_week)
+        series = TeamSeries(aggregates=aggregates, weeks=weeks, history=history, now=now)
         for week in wanted:
             yield document_of(series, week)
 
 
-def build_digest(*, session: Session, team_id: int, iso_week: str) -> DigestDocument:
+def build_digest(
+    *, session: Session, team_id: int, iso_week: str, now: datetime | None = None
+) -> DigestDocument:
     """Return one team's digest for one ISO week."""
     if session.get(Team, team_id) is None:
         raise NotFound(f"no team with id {team_id}")
     week = iso_week.upper()
-    return next(iter_digests(session=session, first_week=week, last_week=week, team_ids=[team_id]))
+    return next(
+        iter_digests(session=session, first_week=week, last_week=week, team_ids=[team_id], now=now)
+    )
 
 
 def document_of(series: TeamSeries, week: str) -> DigestDocument:
@@ -152,6 +159,8 @@ def document_of(series: TeamSeries, week: str) -> DigestDocument:
         iso_week=week,
         k_numbers=series.k,
         k_texts=series.k_texts,
+        invited=rituals.invited if (rituals := aggregates.rituals.get(week)) else 0,
+        respondents=series.answers(week).respondents,
         participation=participation,
         mood=mood,
         sentiment=sentiment,

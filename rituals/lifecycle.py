@@ -14,7 +14,6 @@ from rituals.errors import HavenError, PlatformUnavailable
 from rituals.messages import Message, Reminder, RoundSummary
 from rituals.ports import Notifier, NotifierRegistry
 from rituals.pulse_items import items_for_sequence
-from rituals.signals import refresh_week_signals
 from storage.models import AnonymousAnswer, Member, Occurrence
 from storage.occurrences import (
     anonymous_answers,
@@ -203,7 +202,7 @@ async def close_occurrence(
     occurrence_id: int,
     now: datetime | None = None,
 ) -> RoundSummary | None:
-    """Close an occurrence: post its summary, forget who answered anonymously, refresh the week's signals."""
+    """Close an occurrence: post its summary and forget who answered anonymously."""
     scope, occurrence = RitualScope.of_occurrence(session=session, occurrence_id=occurrence_id)
     rolled_up = scope.ritual.kind in ROLLED_UP_KINDS
     if occurrence.status != "open":
@@ -225,9 +224,6 @@ async def close_occurrence(
         await notifier.update_message(
             channel=scope.channel, message_ref=occurrence.message_ref, message=summary
         )
-    refresh_week_signals(
-        session=session, team_id=scope.team.id, iso_week=occurrence.iso_week, now=now
-    )
     return summary
 
 

@@ -18,6 +18,7 @@ from sqlmodel import Session, select
 from storage import iso_weeks
 from storage.answer_sums import (
     ITEM_SUMS_SQL,
+    OPEN_ROUNDS_SQL,
     PERSON_ITEMS_SQL,
     PERSON_WEEKS_SQL,
     WEEK_FIELDS,
@@ -47,6 +48,7 @@ __all__ = [
     "WeekRituals",
     "WeekSharing",
     "iter_team_aggregates",
+    "open_rounds",
     "person_items",
     "person_weeks",
 ]
@@ -291,3 +293,14 @@ def person_items(*, session: Session, team_id: int, last_week: str) -> list[Pers
         text(PERSON_ITEMS_SQL), {"team_id": team_id, "last_week": last_week}
     )
     return [PersonItem(*row) for row in rows]
+
+
+def open_rounds(*, session: Session, team_id: int, last_week: str) -> dict[str, frozenset[str]]:
+    """Return, for each week up to last_week, the ritual kinds of the team with a round still open."""
+    found: dict[str, set[str]] = {}
+    rows = session.connection().execute(
+        text(OPEN_ROUNDS_SQL), {"team_id": team_id, "last_week": last_week}
+    )
+    for week, kind in rows:
+        found.setdefault(week, set()).add(kind)
+    return {week: frozenset(kinds) for week, kinds in found.items()}

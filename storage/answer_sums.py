@@ -134,3 +134,11 @@ def week_literals(weeks: Sequence[str]) -> str:
 def team_filter(team_ids: Sequence[int] | None, alias: str = "r") -> str:
     """Return the SQL condition limiting a statement to the bound :team_ids, if any."""
     return "" if team_ids is None else f"AND {alias}.team_id IN :team_ids"
+
+
+OPEN_ROUNDS_SQL = """
+SELECT DISTINCT o.iso_week, r.kind
+FROM occurrence o
+JOIN ritual r ON r.id = o.ritual_id
+WHERE r.team_id = :team_id AND o.status <> 'closed' AND o.iso_week <= :last_week
+"""

@@ -144,25 +144,3 @@ class HavenAdmin(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     workspace_id: int = Field(foreign_key="workspace.id", index=True)
     user_id: str = Field(max_length=128)
-
-
-class TeamWeekSignal(SQLModel, table=True):
-    """A team's aggregated signals for one ISO week; a withheld value is NULL with its reason."""
-
-    __table_args__ = (UniqueConstraint("team_id", "iso_week"),)
-
-    id: int | None = Field(default=None, primary_key=True)
-    team_id: int = Field(foreign_key="team.id", index=True)
-    iso_week: str = Field(max_length=8)
-    invited: int = Field(default=0)
-    respondents: int = Field(default=0)
-    participation_rate: float | None = Field(default=None)
-    mean_mood: float | None = Field(default=None)
-    mean_sentiment: float | None = Field(default=None)
-    no_signal_texts: int = Field(default=0)
-    safety_index: float | None = Field(default=None)
-    stories_shared: int = Field(default=0)
-    story_sentiment: float | None = Field(default=None)  # kept apart from check-in sentiment
-    anonymous_items: int = Field(default=0)
-    withheld: str = Field(default="", max_length=2000)  # "field: reason" lines
-    computed_at: datetime

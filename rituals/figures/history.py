@@ -1,30 +1,36 @@
-"""A small team's mood and sentiment, pooled over weeks from each person's answers until k.
+"""A team's mood and sentiment from each person's answers: final weeks, pooled until k, audited.
 
-Only teams with a week below k load their history (each person's sums per week); pools then
-start at the same week whichever digest is computed, because they run over the whole history.
+Every team's history is read from its first week, so pools start at the same week and the audit
+has seen the same published figures whichever digest is computed: a figure is decided once.
 """
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import datetime
 
 from sqlmodel import Session
 
 from rituals.anonymity import MINIMUM_THRESHOLD
+from rituals.clock import week_monday
+from rituals.figures.audit import REVEALS_SOMEONE, Audit
+from rituals.figures.finality import Finality
 from rituals.figures.model import Figure
 from rituals.figures.pooling import Block, Unit, index_blocks, pool_units, standing_at
-from storage.aggregates import person_items, person_weeks
+from storage.aggregates import open_rounds, person_items, person_weeks
 from storage.team_aggregates import PersonItem, PersonWeek, TeamAggregates
 
 MAX_POOL_WEEKS = 8  # a pooled mood or sentiment figure covers at most this many weeks
 LOW_MOOD = 2.0  # a person's week counts as low when their mean mood is at or below this
+FIGURE_OF = {"mood": "mean_mood", "sentiment": "mean_sentiment"}
 
 
 @dataclass(frozen=True)
 class PersonHistory:
-    """Each person's answers of a team up to the last week read; loaded only to pool weeks."""
+    """Each person's answers of a team up to the last week read, and which rounds are open."""
 
     weeks: tuple[PersonWeek, ...]
     items: tuple[PersonItem, ...]
+    open_kinds: dict[str, frozenset[str]] = field(default_factory=dict)
 
 
 def numbers_threshold(aggregates: TeamAggregates) -> int:
@@ -37,49 +43,74 @@ def texts_threshold(aggregates: TeamAggregates) -> int:
     return max(MINIMUM_THRESHOLD, aggregates.team.threshold_texts)
 
 
-def needs_pooling(aggregates: TeamAggregates) -> bool:
-    """Return whether some figure of the team rests on fewer than k people in a week."""
-    k = numbers_threshold(aggregates)
-    for week in aggregates.answers.values():
-        if 0 < week.mood_people < k or 0 < week.sentiment_people < k:
-            return True
-    return any(0 < item.people < k for items in aggregates.items.values() for item in items)
-
-
 def load_history(*, session: Session, aggregates: TeamAggregates, last_week: str) -> PersonHistory:
-    """Read each person's answers of the team up to last_week, to pool its small weeks."""
+    """Read each person's answers of the team up to last_week, and its rounds still open."""
     team_id = aggregates.team.id
     assert team_id is not None
     return PersonHistory(
         weeks=tuple(person_weeks(session=session, team_id=team_id, last_week=last_week)),
         items=tuple(person_items(session=session, team_id=team_id, last_week=last_week)),
+        open_kinds=open_rounds(session=session, team_id=team_id, last_week=last_week),
     )
 
 
-class PooledAnswers:
-    """Mood and sentiment of a team with small weeks, pooled from each person's weekly sums."""
+def finality_of(aggregates: TeamAggregates, history: PersonHistory, now: datetime) -> Finality:
+    """Return which of the team's weeks are final as of now."""
+    return Finality(timezone=aggregates.team.timezone, now=now, open_kinds=history.open_kinds)
 
-    def __init__(self, history: PersonHistory, *, k: int) -> None:
+
+def week_number(iso_week: str) -> int:
+    """Return a running number of the ISO week: consecutive weeks differ by one."""
+    return week_monday(iso_week).toordinal() // 7
+
+
+class PooledAnswers:
+    """Mood and sentiment of a team from each person's weekly sums: pooled, then audited."""
+
+    def __init__(self, history: PersonHistory, *, k: int, finality: Finality) -> None:
         self.k = k
+        self.finality = finality
         self._by_week: dict[str, list[PersonWeek]] = defaultdict(list)
         for row in history.weeks:
             self._by_week[row.iso_week].append(row)
         self.blocks = {
             what: index_blocks(pool_units(self._units(what), k=k, max_weeks=MAX_POOL_WEEKS))
-            for what in ("mood", "sentiment")
+            for what in FIGURE_OF
         }
+        self._published = {what: self._audit(what) for what in FIGURE_OF}
 
     def _units(self, what: str) -> list[Unit]:
+        final = self.finality.final_weeks(self._by_week, FIGURE_OF[what])
         units = []
-        for week in sorted(self._by_week):
-            members = frozenset(
-                row.member_id
-                for row in self._by_week[week]
-                if (row.mood_count if what == "mood" else row.sentiment_count)
-            )
+        for week in sorted(final):
+            members = frozenset(row.member_id for row in self._by_week[week] if _count(row, what))
             if members:
                 units.append(Unit(week, len(members), members))
         return units
+
+    def _audit(self, what: str) -> set[tuple[str, ...]]:
+        """Return the weeks of every block that reached k and passed the audit, in week order."""
+        audit = Audit()
+        published = set()
+        blocks = {block.weeks: block for block in self.blocks[what].values()}
+        for weeks, block in sorted(blocks.items(), key=lambda item: week_number(item[0][-1])):
+            if not block.reached_k:
+                continue
+            if audit.admit(self._equation(what, weeks), week_number=week_number(weeks[-1])):
+                published.add(weeks)
+        return published
+
+    def _equation(self, what: str, weeks: tuple[str, ...]) -> dict[int, int]:
+        """Return who the block's figure sums, and how many of each person's answers it holds."""
+        counts: dict[int, int] = defaultdict(int)
+        for row in self._rows(weeks):
+            # Mood is a mean of each person's mean: one unknown per person. Sentiment is a mean
+            # over texts: a person weighs as many times as they wrote a scored text.
+            if what == "mood" and row.mood_count:
+                counts[row.member_id] = 1
+            elif what == "sentiment" and row.sentiment_count:
+                counts[row.member_id] += row.sentiment_count
+        return dict(counts)
 
     def figure(self, what: str, week: str) -> Figure:
         """Return the mood or sentiment figure as it stood at the end of the week."""
@@ -89,6 +120,8 @@ class PooledAnswers:
         if not standing.shown or standing.block is None:
             return Figure(None, (week,), standing.reason)
         block = standing.block
+        if block.weeks not in self._published[what]:
+            return Figure(None, (week,), REVEALS_SOMEONE)
         value = self._mood(block) if what == "mood" else self._sentiment(block)
         return Figure(value, block.weeks)
 
@@ -122,11 +155,19 @@ class PooledAnswers:
         means = self._person_mood_means(self.blocks["mood"][week])
         return sum(1 for mean in means if mean <= LOW_MOOD)
 
+    def respondents(self, what: str, week: str) -> frozenset[int]:
+        """Return the people behind the week's figure (empty when it has none)."""
+        block = self.blocks[what].get(week)
+        return block.members or frozenset() if block else frozenset()
+
     def differ(self, what: str, week: str, last_week: str) -> int:
         """Return how many people are behind only one of the two weeks' pools."""
-        after, before = self.blocks[what][week].members, self.blocks[what][last_week].members
-        assert after is not None and before is not None
-        return len(after ^ before)
+        return len(self.respondents(what, week) ^ self.respondents(what, last_week))
+
+
+def _count(row: PersonWeek, what: str) -> int:
+    """Return how many of the person's answers of the week the figure reads."""
+    return row.mood_count if what == "mood" else row.sentiment_count
 
 
 def rounded(value: float, digits: int = 2) -> float:

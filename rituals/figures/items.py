@@ -1,18 +1,19 @@
 """The safety index of a digest week: every item's latest asking within the cycle, pooled when small.
 
 An item asked to fewer than k people is pooled with its next askings (at most three cycles)
-from each person's answers; every asking's score is computed once and shared by the weeks
-whose cycle it stands for.
+from each person's answers; each item's figures pass their own audit, in week order. The index
+is shown only when all seven item scores behind it are shown, so it reveals nothing they do not.
 """
 
 from collections import defaultdict
 
 from rituals.clock import previous_weeks
-from rituals.figures.history import PersonHistory, rounded
+from rituals.figures.audit import REVEALS_SOMEONE, Audit
+from rituals.figures.finality import Finality
+from rituals.figures.history import PersonHistory, rounded, week_number
 from rituals.figures.model import Figure, ItemScore
-from rituals.figures.pooling import Block, Unit, index_blocks, pool_units, standing_at
+from rituals.figures.pooling import Unit, index_blocks, pool_units, standing_at
 from rituals.pulse_items import EDMONDSON_ITEMS, REVERSE_SCORED, item_mean, safety_index
-from storage.team_aggregates import TeamAggregates
 
 SAFETY_CYCLE_WEEKS = 4  # a pulse cycle asks all seven items over four weeks
 ITEM_POOL_WEEKS = 12  # a pooled safety item covers at most three cycles
@@ -23,42 +24,25 @@ class SafetyItems:
     """A team's seven item scores and safety index, week by week, each computed once."""
 
     def __init__(
-        self,
-        *,
-        aggregates: TeamAggregates,
-        history: PersonHistory | None,
-        k: int,
-        weeks: list[str],
+        self, *, history: PersonHistory, k: int, weeks: list[str], finality: Finality
     ) -> None:
         self.k = k
+        self.finality = finality
         self._weeks = weeks  # consecutive, oldest first: each week's cycle ends at its position
         self._position = {week: n for n, week in enumerate(weeks)}
-        self._pooled = history is not None
-        self._answers = {
-            (week, answers.item): answers
-            for week, rows in aggregates.items.items()
-            for answers in rows
-            if answers.people
-        }
         self._scores: dict[tuple[str, int], list[tuple[int, int]]] = defaultdict(list)
-        self._blocks: dict[int, dict[str, Block]] = {}
-        if history is not None:  # without it every asking reaches k alone: no pools to form
-            for answer in history.items:
-                self._scores[(answer.iso_week, answer.item)].append(
-                    (answer.member_id, answer.score)
-                )
-            self._blocks = {
-                item: index_blocks(pool_units(self._units(item), k=k, max_weeks=ITEM_POOL_WEEKS))
-                for item in EDMONDSON_ITEMS
-            }
+        for answer in history.items:
+            self._scores[(answer.iso_week, answer.item)].append((answer.member_id, answer.score))
+        final = finality.final_weeks({week for week, _ in self._scores}, "safety_item")
+        self._blocks = {
+            item: index_blocks(pool_units(self._units(item, final), k=k, max_weeks=ITEM_POOL_WEEKS))
+            for item in EDMONDSON_ITEMS
+        }
+        self._published = {item: self._audit(item) for item in EDMONDSON_ITEMS}
         # The items answered in each week: its askings.
         self._asked: dict[str, list[int]] = defaultdict(list)
-        if history is not None:
-            for item, blocks in self._blocks.items():
-                for week in blocks:
-                    self._asked[week].append(item)
-        else:
-            for week, item in self._answers:
+        for item, blocks in self._blocks.items():
+            for week in blocks:
                 self._asked[week].append(item)
         self._not_asked = [
             ItemScore(item, statement, item in REVERSE_SCORED, None)
@@ -67,12 +51,30 @@ class SafetyItems:
         self._items: dict[str, tuple[ItemScore, ...]] = {}
         self._askings: dict[str, list[tuple[int, ItemScore]]] = {}
 
-    def _units(self, item: int) -> list[Unit]:
+    def _units(self, item: int, final: set[str]) -> list[Unit]:
         return [
             Unit(week, len(members), members)
             for (week, number), scores in sorted(self._scores.items())
-            if number == item and (members := frozenset(member for member, _ in scores))
+            if number == item
+            and week in final
+            and (members := frozenset(member for member, _ in scores))
         ]
+
+    def _audit(self, item: int) -> set[tuple[str, ...]]:
+        """Return the weeks of every block of the item that reached k and passed the audit."""
+        audit = Audit()
+        published = set()
+        blocks = {block.weeks: block for block in self._blocks[item].values()}
+        for weeks, block in sorted(blocks.items(), key=lambda entry: week_number(entry[0][-1])):
+            if not block.reached_k:
+                continue
+            answers: dict[int, int] = defaultdict(int)
+            for week in weeks:
+                for member, _ in self._scores[(week, item)]:
+                    answers[member] += 1  # an item score is a mean over answers
+            if audit.admit(answers, week_number=week_number(weeks[-1])):
+                published.add(weeks)
+        return published
 
     def items_at(self, week: str) -> tuple[ItemScore, ...]:
         """Return the seven item scores as they stood at the end of the week (computed once)."""
@@ -107,23 +109,22 @@ class SafetyItems:
     def _score(self, item: int, latest: str) -> ItemScore:
         """Return an item's score from its asking in week latest."""
         statement, reverse = EDMONDSON_ITEMS[item], item in REVERSE_SCORED
-        if not self._pooled:  # the asking reached k alone
-            answers = self._answers[(latest, item)]
-            mean = answers.score_sum / answers.answers
-            return ItemScore(
-                item, statement, reverse, rounded(8 - mean if reverse else mean), (latest,)
-            )
         standing = standing_at(
             self._blocks[item], latest, k=self.k, max_weeks=ITEM_POOL_WEEKS, what=f"item {item}"
         )
         if not standing.shown or standing.block is None:
             return ItemScore(item, statement, reverse, None, (latest,), standing.reason)
         block = standing.block
+        if block.weeks not in self._published[item]:
+            return ItemScore(item, statement, reverse, None, (latest,), REVEALS_SOMEONE)
         scores = [score for week in block.weeks for _, score in self._scores[(week, item)]]
         return ItemScore(item, statement, reverse, rounded(item_mean(item, scores)), block.weeks)
 
     def index(self, week: str) -> Figure:
         """Return the safety index as it stood at the end of the week, or why it is withheld."""
+        not_final = self.finality.reason(week, "safety_index")
+        if not_final:
+            return Figure(None, (week,), not_final)
         items = self.items_at(week)
         missing = [score.number for score in items if not score.weeks]
         if missing:

@@ -1,25 +1,27 @@
 """A team's digest figures week by week, each as it stood at the end of that week.
 
-Teams whose every week reaches k are computed from the per-week aggregates alone. A team with
-a week below k is pooled (rituals/figures/history.py, rituals/figures/pooling.py) from each person's
-answers over its whole history, so pools start at the same week whichever digest is computed.
+Mood, sentiment and the safety items come from each person's answers over the team's whole
+history (rituals/figures/history.py, items.py): only final weeks (finality.py), pooled until k
+(pooling.py) and audited against every figure published before them (audit.py), so pools start
+at the same week and every figure is decided once, whichever digest or signal asks for it.
 Every figure, trend and item score is computed once per team and shared by its digests.
 """
 
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from rituals.alerts import AlertThresholds
 from rituals.anonymity import withheld_reason
-from rituals.clock import previous_weeks
+from rituals.clock import previous_weeks, utcnow
+from rituals.figures.finality import Finality
 from rituals.figures.history import (
     PersonHistory,
     PooledAnswers,
+    finality_of,
     load_history,
-    needs_pooling,
     numbers_threshold,
-    rounded,
     texts_threshold,
 )
 from rituals.figures.items import SAFETY_CYCLE_WEEKS, SafetyItems
@@ -27,7 +29,7 @@ from rituals.figures.model import Change, Figure, ItemScore, Metric, TrendPoint
 from rituals.figures.pooling import change_hidden_reason, people_differ, weeks_spanned
 from storage.team_aggregates import TeamAggregates, WeekAnswers
 
-__all__ = ["TeamSeries", "load_history", "needs_pooling", "weeks_read"]
+__all__ = ["TeamSeries", "load_history", "weeks_read"]
 
 TREND_WEEKS = 8
 FIGURES = (
@@ -57,7 +59,8 @@ class TeamSeries:
         *,
         aggregates: TeamAggregates,
         weeks: Sequence[str],
-        history: PersonHistory | None = None,
+        history: PersonHistory,
+        now: datetime | None = None,
     ) -> None:
         self.aggregates = aggregates
         self.weeks = list(weeks)
@@ -65,11 +68,11 @@ class TeamSeries:
         self.k = numbers_threshold(aggregates)
         self.k_texts = texts_threshold(aggregates)
         self.thresholds = AlertThresholds.of(aggregates.settings)
-        # Without a history every week with answers reaches k alone: no pools to form.
-        self._pooled = None if history is None else PooledAnswers(history, k=self.k)
+        self.finality: Finality = finality_of(aggregates, history, now or utcnow())
+        self._pooled = PooledAnswers(history, k=self.k, finality=self.finality)
         # No reference back to the series: a team's figures go as soon as its digests are built.
         self.safety = SafetyItems(
-            aggregates=aggregates, history=history, k=self.k, weeks=self.weeks
+            history=history, k=self.k, weeks=self.weeks, finality=self.finality
         )
         self._figures: dict[str, dict[str, Figure]] = {name: {} for name in FIGURES}
         self._lines: dict[str, _Line] = {}
@@ -109,6 +112,10 @@ class TeamSeries:
         return found
 
     def _figure(self, name: str, week: str) -> Figure:
+        """Compute a figure of one week, or say why the week gives none yet."""
+        not_final = self.finality.reason(week, name)
+        if not_final:
+            return Figure(None, (week,), not_final)
         return self._computation(name)(week)
 
     def _computation(self, name: str) -> Callable[[str], Figure]:
@@ -149,31 +156,17 @@ class TeamSeries:
         return Figure(round(min(answered / rituals.invited, 1.0), 3), (week,))
 
     def _mood(self, week: str) -> Figure:
-        if self._pooled is not None:
-            return self._pooled.figure("mood", week)
-        row = self.aggregates.answers.get(week)
-        if row is None or not row.mood_people:
-            return Figure(None, (week,), f"no mood in {week}")
-        return Figure(rounded(row.mood_sum_of_means / row.mood_people), (week,))
+        return self._pooled.figure("mood", week)
 
     def _sentiment(self, week: str) -> Figure:
-        if self._pooled is not None:
-            return self._pooled.figure("sentiment", week)
-        row = self.aggregates.answers.get(week)
-        if row is None or not row.sentiment_people:
-            return Figure(None, (week,), f"no sentiment in {week}")
-        return Figure(rounded(row.sentiment_sum / row.sentiment_count), (week,))
+        return self._pooled.figure("sentiment", week)
 
     def no_signal_share(self, week: str) -> float | None:
         """Return the share of check-in texts without a sentiment signal, over the figure's weeks."""
         figure = self.figure("mean_sentiment", week)
         if not figure.shown:
             return None
-        if self._pooled is None:
-            row = self.answers(week)
-            texts, scored = row.text_count, row.sentiment_count
-        else:
-            texts, scored = self._pooled.texts_and_scored(figure.weeks)
+        texts, scored = self._pooled.texts_and_scored(figure.weeks)
         return round((texts - scored) / texts, 3) if texts else None
 
     def low_mood_weeks(self, week: str) -> list[tuple[str, int | None]]:
@@ -194,10 +187,7 @@ class TeamSeries:
     def _low_mood_people(self, week: str) -> int | None:
         if not self.figure("mean_mood", week).shown:
             return None
-        if self._pooled is None:
-            low = self.answers(week).low_mood_people
-        else:
-            low = self._pooled.low_mood_people(week)
+        low = self._pooled.low_mood_people(week)
         return low if low >= self.k else None
 
     # Changes and trends for one digest week.
@@ -223,9 +213,8 @@ class TeamSeries:
 
     def _draw(self, name: str) -> "_Line":
         line = _Line()
-        compute = self._computation(name)
         for position in range(SAFETY_CYCLE_WEEKS - 1, len(self.weeks)):
-            figure = line.figures[position] = compute(self.weeks[position])
+            figure = line.figures[position] = self._figure(name, self.weeks[position])
             if figure.value is None:
                 continue
             if line.points and line.points[-1].weeks == figure.weeks:
@@ -252,7 +241,7 @@ class TeamSeries:
 
     def _differ(self, name: str, week: str, last_week: str) -> int:
         """Return how many people are behind only one of the two weeks' figures."""
-        if self._pooled is not None and name in ("mean_mood", "mean_sentiment"):
+        if name in ("mean_mood", "mean_sentiment"):
             return self._pooled.differ(name[5:], week, last_week)
         row, previous = self.answers(week), self.answers(last_week)
         if name == "participation_rate":

@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 import pytest
+import time_machine
 from sqlmodel import select
 
 from rituals import checkin, failure, feedback, pulse
@@ -18,7 +19,8 @@ from rituals.messages import (
     RoundSummary,
     SharedCheckin,
 )
-from storage.models import AnonymousAnswer, AnonymousGuard, Answer, Occurrence, TeamWeekSignal
+from rituals.signals import compute_week_signals
+from storage.models import AnonymousAnswer, AnonymousGuard, Answer, Occurrence
 from tests.conftest import MONDAY_10_BERLIN, ROOM, make_ritual, make_team
 
 NOW = MONDAY_10_BERLIN + timedelta(minutes=1)
@@ -268,7 +270,7 @@ async def test_failure_stories_are_counted_once_and_anonymous_ones_posted_by_the
     )
 
 
-async def test_close_stores_the_weeks_signals(session, notifiers):
+async def test_a_closed_round_gives_the_weeks_figures_once_the_week_is_over(session, notifiers):
     scope, occurrence = await open_kind(session, notifiers, "checkin")
     for n, mood in enumerate([2, 4, 3], start=1):
         await checkin.record(
@@ -277,8 +279,12 @@ async def test_close_stores_the_weeks_signals(session, notifiers):
     await close_occurrence(
         session=session, notifiers=notifiers, occurrence_id=occurrence.id, now=NOW
     )
-    row = session.exec(select(TeamWeekSignal)).one()
-    assert (row.iso_week, row.mean_mood, row.participation_rate) == ("2026-W48", 3.0, 0.5)
+    with time_machine.travel(NOW, tick=False):
+        during = compute_week_signals(session=session, team=scope.team, iso_week="2026-W48")
+    with time_machine.travel(NOW + timedelta(days=7), tick=False):
+        after = compute_week_signals(session=session, team=scope.team, iso_week="2026-W48")
+    assert during.mean_mood is None and "has not ended" in during.withheld["mean_mood"]
+    assert (after.mean_mood, after.participation_rate) == (3.0, 0.5)
 
 
 async def test_a_paused_ritual_or_a_closed_window_opens_nothing(session, notifiers, console):

@@ -23,7 +23,6 @@ EXPECTED_TABLES = {
     "story",
     "anonymousanswer",
     "anonymousguard",
-    "teamweeksignal",
     "teamweekrollup",
     "teamitemrollup",
     "havenadmin",
