@@ -10,14 +10,14 @@ strictly less (summing a person's weekly unknowns maps their row space onto this
 figure that passes this audit passes theirs too.
 """
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 
 AUDIT_HORIZON_WEEKS = 13  # a quarter: how long a person's answers are assumed not to change
 REVEALS_SOMEONE = (
-    "withheld: together with the figures already shown, it would let someone's answer "
-    "be worked out (for example a week with one person fewer than another)"
+    "withheld: together with the figures already shown, it would let someone's answer be "
+    "worked out (the people behind it differ too little from those behind other figures)"
 )
 
 Equation = Mapping[int, int]  # person → how many of their answers the figure sums
@@ -77,3 +77,29 @@ class Audit:
             if week_number - number < self.horizon and row not in recent:
                 recent.append(row)
         return recent
+
+
+def widenings(
+    weeks: Sequence[str], earlier: Sequence[str], *, fits: Callable[[str], bool]
+) -> list[tuple[str, ...]]:
+    """Return the window of weeks, then the same window widened by each earlier week that fits."""
+    windows = [tuple(weeks)]
+    for start in range(len(earlier) - 1, -1, -1):
+        if not fits(earlier[start]):
+            break
+        windows.append((*earlier[start:], *weeks))
+    return windows
+
+
+def first_published(
+    audit: Audit,
+    windows: Iterable[tuple[str, ...]],
+    *,
+    equation_of: Callable[[tuple[str, ...]], Equation],
+    week_number: int,
+) -> tuple[str, ...] | None:
+    """Return the first window whose figure the audit admits (and publish it), or None."""
+    for window in windows:
+        if audit.admit(equation_of(window), week_number=week_number):
+            return window
+    return None

@@ -12,10 +12,10 @@ from sqlmodel import Session
 
 from rituals.anonymity import MINIMUM_THRESHOLD
 from rituals.clock import week_monday
-from rituals.figures.audit import REVEALS_SOMEONE, Audit
+from rituals.figures.audit import REVEALS_SOMEONE, Audit, first_published, widenings
 from rituals.figures.finality import Finality
 from rituals.figures.model import Figure
-from rituals.figures.pooling import Block, Unit, index_blocks, pool_units, standing_at
+from rituals.figures.pooling import Unit, index_blocks, pool_units, standing_at, weeks_spanned
 from storage.aggregates import open_rounds, person_items, person_weeks
 from storage.team_aggregates import PersonItem, PersonWeek, TeamAggregates
 
@@ -73,11 +73,14 @@ class PooledAnswers:
         self._by_week: dict[str, list[PersonWeek]] = defaultdict(list)
         for row in history.weeks:
             self._by_week[row.iso_week].append(row)
+        units = {what: self._units(what) for what in FIGURE_OF}
         self.blocks = {
-            what: index_blocks(pool_units(self._units(what), k=k, max_weeks=MAX_POOL_WEEKS))
+            what: index_blocks(pool_units(units[what], k=k, max_weeks=MAX_POOL_WEEKS))
             for what in FIGURE_OF
         }
-        self._published = {what: self._audit(what) for what in FIGURE_OF}
+        self._windows = {
+            what: self._audit(what, [unit.iso_week for unit in units[what]]) for what in FIGURE_OF
+        }
 
     def _units(self, what: str) -> list[Unit]:
         final = self.finality.final_weeks(self._by_week, FIGURE_OF[what])
@@ -88,16 +91,31 @@ class PooledAnswers:
                 units.append(Unit(week, len(members), members))
         return units
 
-    def _audit(self, what: str) -> set[tuple[str, ...]]:
-        """Return the weeks of every block that reached k and passed the audit, in week order."""
+    def _audit(self, what: str, weeks: list[str]) -> dict[tuple[str, ...], tuple[str, ...]]:
+        """Return, for each block that reached k, the window published for it, in week order.
+
+        A block whose own figure would reveal someone is widened back over earlier weeks (at most
+        MAX_POOL_WEEKS in all) until a window passes the audit; without one it is withheld.
+        """
         audit = Audit()
-        published = set()
+        published = {}
         blocks = {block.weeks: block for block in self.blocks[what].values()}
-        for weeks, block in sorted(blocks.items(), key=lambda item: week_number(item[0][-1])):
+        for block_weeks, block in sorted(blocks.items(), key=lambda item: week_number(item[0][-1])):
             if not block.reached_k:
                 continue
-            if audit.admit(self._equation(what, weeks), week_number=week_number(weeks[-1])):
-                published.add(weeks)
+            last = block_weeks[-1]
+            window = first_published(
+                audit,
+                widenings(
+                    block_weeks,
+                    weeks[: weeks.index(block_weeks[0])],
+                    fits=lambda week, last=last: weeks_spanned(week, last) <= MAX_POOL_WEEKS,
+                ),
+                equation_of=lambda window: self._equation(what, window),
+                week_number=week_number(last),
+            )
+            if window is not None:
+                published[block_weeks] = window
         return published
 
     def _equation(self, what: str, weeks: tuple[str, ...]) -> dict[int, int]:
@@ -119,29 +137,34 @@ class PooledAnswers:
         )
         if not standing.shown or standing.block is None:
             return Figure(None, (week,), standing.reason)
-        block = standing.block
-        if block.weeks not in self._published[what]:
+        window = self._windows[what].get(standing.block.weeks)
+        if window is None:
             return Figure(None, (week,), REVEALS_SOMEONE)
-        value = self._mood(block) if what == "mood" else self._sentiment(block)
-        return Figure(value, block.weeks)
+        value = self._mood(window) if what == "mood" else self._sentiment(window)
+        return Figure(value, window)
+
+    def window(self, what: str, week: str) -> tuple[str, ...]:
+        """Return the weeks behind the week's published figure (none when it has none)."""
+        block = self.blocks[what].get(week)
+        return self._windows[what].get(block.weeks, ()) if block else ()
 
     def _rows(self, weeks: tuple[str, ...]) -> list[PersonWeek]:
         return [row for week in weeks for row in self._by_week[week]]
 
-    def _person_mood_means(self, block: Block) -> list[float]:
+    def _person_mood_means(self, weeks: tuple[str, ...]) -> list[float]:
         sums: dict[int, list[float]] = defaultdict(lambda: [0.0, 0])
-        for row in self._rows(block.weeks):
+        for row in self._rows(weeks):
             if row.mood_count:
                 sums[row.member_id][0] += row.mood_sum
                 sums[row.member_id][1] += row.mood_count
         return [total / count for total, count in sums.values()]
 
-    def _mood(self, block: Block) -> float:
-        means = self._person_mood_means(block)
+    def _mood(self, weeks: tuple[str, ...]) -> float:
+        means = self._person_mood_means(weeks)
         return rounded(sum(means) / len(means))
 
-    def _sentiment(self, block: Block) -> float:
-        rows = self._rows(block.weeks)
+    def _sentiment(self, weeks: tuple[str, ...]) -> float:
+        rows = self._rows(weeks)
         total = sum(row.sentiment_sum for row in rows)
         return rounded(total / sum(row.sentiment_count for row in rows))
 
@@ -152,13 +175,14 @@ class PooledAnswers:
 
     def low_mood_people(self, week: str) -> int:
         """Return how many people behind the week's mood pool had a mean mood of 2 or lower."""
-        means = self._person_mood_means(self.blocks["mood"][week])
+        means = self._person_mood_means(self.window("mood", week))
         return sum(1 for mean in means if mean <= LOW_MOOD)
 
     def respondents(self, what: str, week: str) -> frozenset[int]:
         """Return the people behind the week's figure (empty when it has none)."""
-        block = self.blocks[what].get(week)
-        return block.members or frozenset() if block else frozenset()
+        return frozenset(
+            row.member_id for row in self._rows(self.window(what, week)) if _count(row, what)
+        )
 
     def differ(self, what: str, week: str, last_week: str) -> int:
         """Return how many people are behind only one of the two weeks' pools."""

@@ -8,11 +8,11 @@ is shown only when all seven item scores behind it are shown, so it reveals noth
 from collections import defaultdict
 
 from rituals.clock import previous_weeks
-from rituals.figures.audit import REVEALS_SOMEONE, Audit
+from rituals.figures.audit import REVEALS_SOMEONE, Audit, first_published, widenings
 from rituals.figures.finality import Finality
 from rituals.figures.history import PersonHistory, rounded, week_number
 from rituals.figures.model import Figure, ItemScore
-from rituals.figures.pooling import Unit, index_blocks, pool_units, standing_at
+from rituals.figures.pooling import Unit, index_blocks, pool_units, standing_at, weeks_spanned
 from rituals.pulse_items import EDMONDSON_ITEMS, REVERSE_SCORED, item_mean, safety_index
 
 SAFETY_CYCLE_WEEKS = 4  # a pulse cycle asks all seven items over four weeks
@@ -34,11 +34,15 @@ class SafetyItems:
         for answer in history.items:
             self._scores[(answer.iso_week, answer.item)].append((answer.member_id, answer.score))
         final = finality.final_weeks({week for week, _ in self._scores}, "safety_item")
+        units = {item: self._units(item, final) for item in EDMONDSON_ITEMS}
         self._blocks = {
-            item: index_blocks(pool_units(self._units(item, final), k=k, max_weeks=ITEM_POOL_WEEKS))
+            item: index_blocks(pool_units(units[item], k=k, max_weeks=ITEM_POOL_WEEKS))
             for item in EDMONDSON_ITEMS
         }
-        self._published = {item: self._audit(item) for item in EDMONDSON_ITEMS}
+        self._windows = {
+            item: self._audit(item, [unit.iso_week for unit in units[item]])
+            for item in EDMONDSON_ITEMS
+        }
         # The items answered in each week: its askings.
         self._asked: dict[str, list[int]] = defaultdict(list)
         for item, blocks in self._blocks.items():
@@ -60,21 +64,42 @@ class SafetyItems:
             and (members := frozenset(member for member, _ in scores))
         ]
 
-    def _audit(self, item: int) -> set[tuple[str, ...]]:
-        """Return the weeks of every block of the item that reached k and passed the audit."""
+    def _audit(self, item: int, weeks: list[str]) -> dict[tuple[str, ...], tuple[str, ...]]:
+        """Return, for each block of the item that reached k, the window of askings published.
+
+        A block whose own score would reveal someone is widened back over the item's earlier
+        askings (at most ITEM_POOL_WEEKS in all) until a window passes; else it is withheld.
+        """
         audit = Audit()
-        published = set()
+        published = {}
         blocks = {block.weeks: block for block in self._blocks[item].values()}
-        for weeks, block in sorted(blocks.items(), key=lambda entry: week_number(entry[0][-1])):
+        for block_weeks, block in sorted(
+            blocks.items(), key=lambda entry: week_number(entry[0][-1])
+        ):
             if not block.reached_k:
                 continue
-            answers: dict[int, int] = defaultdict(int)
-            for week in weeks:
-                for member, _ in self._scores[(week, item)]:
-                    answers[member] += 1  # an item score is a mean over answers
-            if audit.admit(answers, week_number=week_number(weeks[-1])):
-                published.add(weeks)
+            last = block_weeks[-1]
+            window = first_published(
+                audit,
+                widenings(
+                    block_weeks,
+                    weeks[: weeks.index(block_weeks[0])],
+                    fits=lambda week, last=last: weeks_spanned(week, last) <= ITEM_POOL_WEEKS,
+                ),
+                equation_of=lambda window: self._equation(item, window),
+                week_number=week_number(last),
+            )
+            if window is not None:
+                published[block_weeks] = window
         return published
+
+    def _equation(self, item: int, weeks: tuple[str, ...]) -> dict[int, int]:
+        """Return how many answers of each person an item score over these weeks averages."""
+        answers: dict[int, int] = defaultdict(int)
+        for week in weeks:
+            for member, _ in self._scores[(week, item)]:
+                answers[member] += 1
+        return dict(answers)
 
     def items_at(self, week: str) -> tuple[ItemScore, ...]:
         """Return the seven item scores as they stood at the end of the week (computed once)."""
@@ -114,11 +139,11 @@ class SafetyItems:
         )
         if not standing.shown or standing.block is None:
             return ItemScore(item, statement, reverse, None, (latest,), standing.reason)
-        block = standing.block
-        if block.weeks not in self._published[item]:
+        window = self._windows[item].get(standing.block.weeks)
+        if window is None:
             return ItemScore(item, statement, reverse, None, (latest,), REVEALS_SOMEONE)
-        scores = [score for week in block.weeks for _, score in self._scores[(week, item)]]
-        return ItemScore(item, statement, reverse, rounded(item_mean(item, scores)), block.weeks)
+        scores = [score for week in window for _, score in self._scores[(week, item)]]
+        return ItemScore(item, statement, reverse, rounded(item_mean(item, scores)), window)
 
     def index(self, week: str) -> Figure:
         """Return the safety index as it stood at the end of the week, or why it is withheld."""

@@ -52,7 +52,8 @@ def test_demo_runs_every_ritual_for_eight_weeks_and_prints_the_signals(tmp_path)
     )  # weekly check-in, pulse, failure thread; two monthly questions
     moods = [row.mean_mood for row in rows if row.mean_mood is not None]
     assert len(moods) >= 6 and moods[-1] > moods[0]  # a visible upward trend
-    assert rows[-1].safety_index is not None and rows[-1].safety_index > rows[3].safety_index
+    safety = [row.safety_index for row in rows if row.safety_index is not None]
+    assert len(safety) >= 3 and safety[-1] > safety[0]
 
 
 def test_console_lets_you_answer_every_ritual(tmp_path):

@@ -49,8 +49,9 @@ def test_a_member_who_left_cannot_be_subtracted_out_of_the_trend(session):
     figures = published_mood(document)
     assert revealed(mood_equations(figures, answered_in)) == set()
     assert ("2026-W47",) in [weeks for weeks, _ in figures]  # the history is still shown
-    assert not document.mood.current.shown
-    assert "worked out" in (document.mood.current.withheld or "")
+    # The week of A, B and C alone is never shown: it is pooled with the week before it.
+    assert ("2026-W48",) not in [weeks for weeks, _ in figures]
+    assert document.mood.current.weeks == ("2026-W47", "2026-W48")
 
 
 def test_a_week_read_while_its_round_is_open_shows_no_figure_to_subtract_later(session):
@@ -115,7 +116,8 @@ def test_the_signals_are_the_digests_figures(session):
         assert signals.mean_mood == document.mood.current.value
         assert signals.participation_rate == document.participation.current.value
     pooled = compute_week_signals(session=session, team=team, iso_week="2026-W47")
-    assert pooled.mean_mood == 3.33  # A, B and C over 2026-W46–2026-W47, as the digest shows
+    assert pooled.mean_mood == 3.0  # A 4, B 2 and C 3 over both weeks, as the digest shows
+    assert pooled.windows == {"mean_mood": "2026-W46–2026-W47"}
 
 
 def test_revealed_finds_a_difference_of_two_sums():

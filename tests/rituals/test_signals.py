@@ -117,7 +117,9 @@ async def test_safety_index_waits_for_a_complete_cycle(session, notifiers):
     )
     signals = final_signals(session, team, occurrence.iso_week)
     assert signals.safety_index is None
-    assert signals.withheld["safety_index"].startswith("cycle incomplete: item(s) 1, 2, 3, 4, 5, 6, 7")
+    assert signals.withheld["safety_index"].startswith(
+        "cycle incomplete: item(s) 1, 2, 3, 4, 5, 6, 7"
+    )
 
 
 async def test_mood_and_sentiment_are_withheld_below_k_and_shown_from_k(session, notifiers):
