@@ -8,11 +8,14 @@ already published within the horizon, fixes any one person's answer (a unit vect
 row space), the figure is withheld. An adversary with one unknown per person and week learns
 strictly less (summing a person's weekly unknowns maps their row space onto this one), so a
 figure that passes this audit passes theirs too.
+
+The row space is kept fully reduced in exact integer arithmetic (each row divided by the
+greatest common divisor of its entries), so checking a figure costs one pass over the rows.
 """
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from fractions import Fraction
+from math import gcd
 
 AUDIT_HORIZON_WEEKS = 13  # a quarter: how long a person's answers are assumed not to change
 REVEALS_SOMEONE = (
@@ -21,37 +24,75 @@ REVEALS_SOMEONE = (
 )
 
 Equation = Mapping[int, int]  # person → how many of their answers the figure sums
+Row = dict[int, int]
+
+
+def _primitive(row: Row) -> Row:
+    """Return the row divided by the gcd of its entries, its first entry positive."""
+    divisor = 0
+    for weight in row.values():
+        divisor = gcd(divisor, weight)
+    if row[min(row)] < 0:
+        divisor = -divisor
+    return {person: weight // divisor for person, weight in row.items()}
+
+
+def _eliminate(row: Row, pivot: int, pivot_row: Row) -> Row:
+    """Return row with its entry in the pivot column cancelled by pivot_row (row unchanged if 0)."""
+    weight = row.get(pivot)
+    if not weight:
+        return row
+    scale = pivot_row[pivot]
+    result = {person: value * scale for person, value in row.items()}
+    for person, value in pivot_row.items():
+        updated = result.get(person, 0) - weight * value
+        if updated:
+            result[person] = updated
+        else:
+            result.pop(person, None)
+    return _primitive(result) if result else result
+
+
+class Basis:
+    """A fully reduced basis of a row space over the rationals, in integers."""
+
+    def __init__(self) -> None:
+        self.rows: dict[int, Row] = {}  # pivot person → row, zero in every other pivot column
+
+    def reduce(self, equation: Equation) -> Row:
+        """Return what of the equation is not already in the row space (empty if nothing)."""
+        row = {person: int(weight) for person, weight in equation.items() if weight}
+        for pivot, pivot_row in self.rows.items():
+            row = _eliminate(row, pivot, pivot_row)
+            if not row:
+                break
+        return _primitive(row) if row else row
+
+    def with_row(self, reduced: Row) -> dict[int, Row]:
+        """Return the basis rows after adding a reduced, non-empty row (self unchanged)."""
+        pivot = min(reduced)
+        rows = {other: _eliminate(row, pivot, reduced) for other, row in self.rows.items()}
+        rows[pivot] = reduced
+        return rows
+
+    def add(self, equation: Equation) -> None:
+        """Add an equation to the row space."""
+        reduced = self.reduce(equation)
+        if reduced:
+            self.rows = self.with_row(reduced)
+
+
+def fixed_people(rows: Mapping[int, Row]) -> set[int]:
+    """Return the people whose answer a fully reduced basis fixes: its rows with one entry."""
+    return {pivot for pivot, row in rows.items() if len(row) == 1}
 
 
 def determined(equations: Iterable[Equation]) -> set[int]:
-    """Return every person whose answer the equations fix, solved exactly with fractions."""
-    basis: dict[int, dict[int, Fraction]] = {}  # pivot person → fully reduced row
+    """Return every person whose answer the equations fix, solved exactly."""
+    basis = Basis()
     for equation in equations:
-        row = {person: Fraction(weight) for person, weight in equation.items() if weight}
-        for pivot, pivot_row in basis.items():
-            _subtract(row, pivot_row, row.get(pivot))
-        if not row:
-            continue
-        pivot = min(row)
-        scale = row[pivot]
-        row = {person: weight / scale for person, weight in row.items()}
-        for other in basis.values():
-            _subtract(other, row, other.get(pivot))
-        basis[pivot] = row
-    return {pivot for pivot, row in basis.items() if len(row) == 1}
-
-
-def _subtract(row: dict[int, Fraction], pivot_row: dict[int, Fraction], factor: object) -> None:
-    """Subtract factor × pivot_row from row in place (nothing when factor is empty)."""
-    if not factor:
-        return
-    assert isinstance(factor, Fraction)
-    for person, weight in pivot_row.items():
-        updated = row.get(person, Fraction(0)) - factor * weight
-        if updated:
-            row[person] = updated
-        else:
-            row.pop(person, None)
+        basis.add(equation)
+    return fixed_people(basis.rows)
 
 
 @dataclass
@@ -59,24 +100,29 @@ class Audit:
     """The published equations of one measure of one team, in the order they were published."""
 
     horizon: int = AUDIT_HORIZON_WEEKS
-    _published: list[tuple[int, dict[int, int]]] = field(default_factory=list)
+    _published: list[tuple[int, Row]] = field(default_factory=list)
+    _basis: Basis = field(default_factory=Basis)
 
     def admit(self, equation: Equation, *, week_number: int) -> bool:
         """Publish the equation and return True, or return False if it would reveal someone."""
-        candidate = dict(equation)
-        recent = self._recent(week_number)
-        if candidate not in recent and determined([*recent, candidate]):
-            return False
-        self._published.append((week_number, candidate))
+        self._forget_before(week_number)
+        reduced = self._basis.reduce(equation)
+        if reduced:
+            rows = self._basis.with_row(reduced)
+            if fixed_people(rows):
+                return False
+            self._basis.rows = rows
+        self._published.append((week_number, dict(equation)))
         return True
 
-    def _recent(self, week_number: int) -> list[dict[int, int]]:
-        """Return the distinct equations published within the horizon before week_number."""
-        recent: list[dict[int, int]] = []
-        for number, row in self._published:
-            if week_number - number < self.horizon and row not in recent:
-                recent.append(row)
-        return recent
+    def _forget_before(self, week_number: int) -> None:
+        """Drop equations older than the horizon, rebuilding the basis without them."""
+        kept = [(n, row) for n, row in self._published if week_number - n < self.horizon]
+        if len(kept) != len(self._published):
+            self._published = kept
+            self._basis = Basis()
+            for _, row in kept:
+                self._basis.add(row)
 
 
 def widenings(

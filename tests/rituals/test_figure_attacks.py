@@ -1,11 +1,13 @@
 """Attacks on published figures: subtracting trend points, and a week read at two moments."""
 
+import random
 from fractions import Fraction
 
 import time_machine
 from sqlmodel import select
 
 from rituals.digest import build_digest
+from rituals.figures.audit import determined
 from rituals.signals import compute_week_signals
 from storage.models import Answer, Member, Occurrence
 from storage.rollups import refresh_rollups
@@ -126,3 +128,15 @@ def test_revealed_finds_a_difference_of_two_sums():
     three = [mean_of_people("AB"), mean_of_people("BC"), mean_of_people("AC")]
     assert revealed(three) == set("ABC")
     assert revealed([{"A": Fraction(1, 2), "B": Fraction(1, 2)}, {"B": 1}]) == {"A", "B"}
+
+
+def test_the_audits_integer_solver_agrees_with_the_exact_adversary():
+    rng = random.Random(7)
+    for _ in range(400):
+        people = rng.randint(3, 9)
+        equations = [
+            {p: rng.randint(1, 3) for p in range(people) if rng.random() < 0.6}
+            for _ in range(rng.randint(1, 9))
+        ]
+        equations = [equation for equation in equations if equation]
+        assert determined(equations) == revealed(equations), equations
