@@ -86,6 +86,22 @@ def digests(engine: Engine, first: str, last: str, stop_after_teams: int | None 
     return count
 
 
+def keep_decisions(engine: Engine, first: str, through: str) -> float:
+    """Build and commit the digests up to a week, as the weekly job does; return the seconds."""
+    started = time.perf_counter()
+    with Session(engine) as session:
+        for _ in iter_digests(session=session, first_week=first, last_week=through):
+            pass
+        session.commit()
+    return time.perf_counter() - started
+
+
+def forget_decisions(engine: Engine) -> None:
+    """Drop the publication audit's kept decisions."""
+    with engine.begin() as connection:
+        connection.execute(text("DELETE FROM figureaudit"))
+
+
 def aggregates_only(engine: Engine, first: str, last: str) -> int:
     """Run and fetch every query of the digests, building no document; return teams read."""
     with Session(engine) as session:
@@ -205,6 +221,14 @@ def main() -> None:
             f"team-week {statistics.median(refreshes) * 1e3:.1f} ms (median of "
             f"{len(refreshes)}, max {max(refreshes) * 1e3:.1f} ms), so the year's {closes:,} "
             f"closes spend about {statistics.median(refreshes) * closes / 60:.0f} min on them"
+        )
+        replay = keep_decisions(engine, last, last)
+        forget_decisions(engine)
+        kept = keep_decisions(engine, labels[-2], labels[-2])
+        print(
+            f"audit: the first digests after an upgrade replay every team's year ({replay:.2f} s "
+            f"for the last week's); the weekly job keeps its decisions (last week's in "
+            f"{kept:.2f} s), so the runs below continue from them"
         )
         print(
             "| run | digests | floor (GROUP BY) | Haven digests | ratio |\n"

@@ -20,6 +20,7 @@ from rituals.figures.pooling import weeks_spanned
 from rituals.figures.series import TeamSeries, load_history, weeks_read
 from rituals.next_step import FollowUp, NextStep, choose_next_step, follow_up
 from storage.aggregates import iter_team_aggregates
+from storage.figure_audits import keep_audit_records
 from storage.models import Team
 
 # (name, label, unit) of each number, in the order the digest shows them.
@@ -103,6 +104,10 @@ def iter_digests(
     for aggregates in iter_team_aggregates(session=session, weeks=weeks, team_ids=team_ids):
         history = load_history(session=session, aggregates=aggregates, last_week=last_week)
         series = TeamSeries(aggregates=aggregates, weeks=weeks, history=history, now=now)
+        if series.audit_records:  # decided once: the next digest continues from here
+            keep_audit_records(
+                session=session, team_id=aggregates.team.id, records=series.audit_records
+            )
         for week in wanted:
             yield document_of(series, week)
 

@@ -97,32 +97,51 @@ def determined(equations: Iterable[Equation]) -> set[int]:
 
 @dataclass
 class Audit:
-    """The published equations of one measure of one team, in the order they were published."""
+    """The equations published for one measure of one team, each with the last week it was."""
 
     horizon: int = AUDIT_HORIZON_WEEKS
-    _published: list[tuple[int, Row]] = field(default_factory=list)
+    _latest: dict[tuple[tuple[int, int], ...], int] = field(default_factory=dict)
     _basis: Basis = field(default_factory=Basis)
 
     def admit(self, equation: Equation, *, week_number: int) -> bool:
         """Publish the equation and return True, or return False if it would reveal someone."""
         self._forget_before(week_number)
-        reduced = self._basis.reduce(equation)
-        if reduced:
-            rows = self._basis.with_row(reduced)
-            if fixed_people(rows):
-                return False
-            self._basis.rows = rows
-        self._published.append((week_number, dict(equation)))
+        key = tuple(sorted((person, int(weight)) for person, weight in equation.items() if weight))
+        if key not in self._latest:
+            reduced = self._basis.reduce(dict(key))
+            if reduced:
+                rows = self._basis.with_row(reduced)
+                if fixed_people(rows):
+                    return False
+                self._basis.rows = rows
+        self._latest[key] = week_number
         return True
 
+    def state(self) -> list[tuple[list[tuple[int, int]], int]]:
+        """Return the published equations within the horizon, each with its last week number."""
+        return [([*key], number) for key, number in self._latest.items()]
+
+    @classmethod
+    def from_state(
+        cls, state: list[tuple[list[list[int]], int]], *, horizon: int = AUDIT_HORIZON_WEEKS
+    ) -> "Audit":
+        """Return an audit that continues from a saved state."""
+        audit = cls(horizon=horizon)
+        for key, number in state:
+            row = tuple((person, weight) for person, weight in key)
+            audit._latest[row] = number
+            audit._basis.add(dict(row))
+        return audit
+
     def _forget_before(self, week_number: int) -> None:
-        """Drop equations older than the horizon, rebuilding the basis without them."""
-        kept = [(n, row) for n, row in self._published if week_number - n < self.horizon]
-        if len(kept) != len(self._published):
-            self._published = kept
+        """Drop equations last published before the horizon, rebuilding the basis without them."""
+        expired = [key for key, n in self._latest.items() if week_number - n >= self.horizon]
+        if expired:
+            for key in expired:
+                del self._latest[key]
             self._basis = Basis()
-            for _, row in kept:
-                self._basis.add(row)
+            for key in self._latest:
+                self._basis.add(dict(key))
 
 
 def widenings(

@@ -11,12 +11,14 @@ from datetime import datetime
 from sqlmodel import Session
 
 from rituals.anonymity import MINIMUM_THRESHOLD
-from rituals.clock import week_monday
-from rituals.figures.audit import REVEALS_SOMEONE, Audit, first_published, widenings
+from rituals.figures.audit import REVEALS_SOMEONE
 from rituals.figures.finality import Finality
+from rituals.figures.ledger import decide
 from rituals.figures.model import Figure
-from rituals.figures.pooling import Unit, index_blocks, pool_units, standing_at, weeks_spanned
+from rituals.figures.pooling import Unit, index_blocks, pool_units, standing_at
 from storage.aggregates import open_rounds, person_items, person_weeks
+from storage.figure_audits import audit_records
+from storage.models_figures import FigureAudit
 from storage.team_aggregates import PersonItem, PersonWeek, TeamAggregates
 
 MAX_POOL_WEEKS = 8  # a pooled mood or sentiment figure covers at most this many weeks
@@ -31,6 +33,7 @@ class PersonHistory:
     weeks: tuple[PersonWeek, ...]
     items: tuple[PersonItem, ...]
     open_kinds: dict[str, frozenset[str]] = field(default_factory=dict)
+    audits: dict[str, FigureAudit] = field(default_factory=dict)  # the audit's kept records
 
 
 def numbers_threshold(aggregates: TeamAggregates) -> int:
@@ -51,17 +54,13 @@ def load_history(*, session: Session, aggregates: TeamAggregates, last_week: str
         weeks=tuple(person_weeks(session=session, team_id=team_id, last_week=last_week)),
         items=tuple(person_items(session=session, team_id=team_id, last_week=last_week)),
         open_kinds=open_rounds(session=session, team_id=team_id, last_week=last_week),
+        audits=audit_records(session=session, team_id=team_id),
     )
 
 
 def finality_of(aggregates: TeamAggregates, history: PersonHistory, now: datetime) -> Finality:
     """Return which of the team's weeks are final as of now."""
     return Finality(timezone=aggregates.team.timezone, now=now, open_kinds=history.open_kinds)
-
-
-def week_number(iso_week: str) -> int:
-    """Return a running number of the ISO week: consecutive weeks differ by one."""
-    return week_monday(iso_week).toordinal() // 7
 
 
 class PooledAnswers:
@@ -78,8 +77,10 @@ class PooledAnswers:
             what: index_blocks(pool_units(units[what], k=k, max_weeks=MAX_POOL_WEEKS))
             for what in FIGURE_OF
         }
+        self.records: list[FigureAudit] = []  # decisions to keep for the next digest
         self._windows = {
-            what: self._audit(what, [unit.iso_week for unit in units[what]]) for what in FIGURE_OF
+            what: self._audit(what, [unit.iso_week for unit in units[what]], history)
+            for what in FIGURE_OF
         }
 
     def _units(self, what: str) -> list[Unit]:
@@ -91,32 +92,21 @@ class PooledAnswers:
                 units.append(Unit(week, len(members), members))
         return units
 
-    def _audit(self, what: str, weeks: list[str]) -> dict[tuple[str, ...], tuple[str, ...]]:
-        """Return, for each block that reached k, the window published for it, in week order.
-
-        A block whose own figure would reveal someone is widened back over earlier weeks (at most
-        MAX_POOL_WEEKS in all) until a window passes the audit; without one it is withheld.
-        """
-        audit = Audit()
-        published = {}
-        blocks = {block.weeks: block for block in self.blocks[what].values()}
-        for block_weeks, block in sorted(blocks.items(), key=lambda item: week_number(item[0][-1])):
-            if not block.reached_k:
-                continue
-            last = block_weeks[-1]
-            window = first_published(
-                audit,
-                widenings(
-                    block_weeks,
-                    weeks[: weeks.index(block_weeks[0])],
-                    fits=lambda week, last=last: weeks_spanned(week, last) <= MAX_POOL_WEEKS,
-                ),
-                equation_of=lambda window: self._equation(what, window),
-                week_number=week_number(last),
-            )
-            if window is not None:
-                published[block_weeks] = window
-        return published
+    def _audit(
+        self, what: str, weeks: list[str], history: PersonHistory
+    ) -> dict[tuple[str, ...], tuple[str, ...]]:
+        """Return the window published for each block that reached k (rituals/figures/ledger.py)."""
+        decisions = decide(
+            measure=what,
+            blocks=self.blocks[what].values(),
+            unit_weeks=weeks,
+            max_weeks=MAX_POOL_WEEKS,
+            equation_of=lambda window: self._equation(what, window),
+            kept=history.audits.get(what),
+        )
+        if decisions.record is not None:
+            self.records.append(decisions.record)
+        return decisions.windows
 
     def _equation(self, what: str, weeks: tuple[str, ...]) -> dict[int, int]:
         """Return who the block's figure sums, and how many of each person's answers it holds."""

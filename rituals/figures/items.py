@@ -8,12 +8,14 @@ is shown only when all seven item scores behind it are shown, so it reveals noth
 from collections import defaultdict
 
 from rituals.clock import previous_weeks
-from rituals.figures.audit import REVEALS_SOMEONE, Audit, first_published, widenings
+from rituals.figures.audit import REVEALS_SOMEONE
 from rituals.figures.finality import Finality
-from rituals.figures.history import PersonHistory, rounded, week_number
+from rituals.figures.history import PersonHistory, rounded
+from rituals.figures.ledger import decide
 from rituals.figures.model import Figure, ItemScore
-from rituals.figures.pooling import Unit, index_blocks, pool_units, standing_at, weeks_spanned
+from rituals.figures.pooling import Unit, index_blocks, pool_units, standing_at
 from rituals.pulse_items import EDMONDSON_ITEMS, REVERSE_SCORED, item_mean, safety_index
+from storage.models_figures import FigureAudit
 
 SAFETY_CYCLE_WEEKS = 4  # a pulse cycle asks all seven items over four weeks
 ITEM_POOL_WEEKS = 12  # a pooled safety item covers at most three cycles
@@ -39,8 +41,9 @@ class SafetyItems:
             item: index_blocks(pool_units(units[item], k=k, max_weeks=ITEM_POOL_WEEKS))
             for item in EDMONDSON_ITEMS
         }
+        self.records: list[FigureAudit] = []  # decisions to keep for the next digest
         self._windows = {
-            item: self._audit(item, [unit.iso_week for unit in units[item]])
+            item: self._audit(item, [unit.iso_week for unit in units[item]], history)
             for item in EDMONDSON_ITEMS
         }
         # The items answered in each week: its askings.
@@ -64,34 +67,21 @@ class SafetyItems:
             and (members := frozenset(member for member, _ in scores))
         ]
 
-    def _audit(self, item: int, weeks: list[str]) -> dict[tuple[str, ...], tuple[str, ...]]:
-        """Return, for each block of the item that reached k, the window of askings published.
-
-        A block whose own score would reveal someone is widened back over the item's earlier
-        askings (at most ITEM_POOL_WEEKS in all) until a window passes; else it is withheld.
-        """
-        audit = Audit()
-        published = {}
-        blocks = {block.weeks: block for block in self._blocks[item].values()}
-        for block_weeks, block in sorted(
-            blocks.items(), key=lambda entry: week_number(entry[0][-1])
-        ):
-            if not block.reached_k:
-                continue
-            last = block_weeks[-1]
-            window = first_published(
-                audit,
-                widenings(
-                    block_weeks,
-                    weeks[: weeks.index(block_weeks[0])],
-                    fits=lambda week, last=last: weeks_spanned(week, last) <= ITEM_POOL_WEEKS,
-                ),
-                equation_of=lambda window: self._equation(item, window),
-                week_number=week_number(last),
-            )
-            if window is not None:
-                published[block_weeks] = window
-        return published
+    def _audit(
+        self, item: int, weeks: list[str], history: PersonHistory
+    ) -> dict[tuple[str, ...], tuple[str, ...]]:
+        """Return the window of askings published for each block of the item that reached k."""
+        decisions = decide(
+            measure=f"item {item}",
+            blocks=self._blocks[item].values(),
+            unit_weeks=weeks,
+            max_weeks=ITEM_POOL_WEEKS,
+            equation_of=lambda window: self._equation(item, window),
+            kept=history.audits.get(f"item {item}"),
+        )
+        if decisions.record is not None:
+            self.records.append(decisions.record)
+        return decisions.windows
 
     def _equation(self, item: int, weeks: tuple[str, ...]) -> dict[int, int]:
         """Return how many answers of each person an item score over these weeks averages."""

@@ -27,6 +27,7 @@ from rituals.figures.history import (
 from rituals.figures.items import SAFETY_CYCLE_WEEKS, SafetyItems
 from rituals.figures.model import Change, Figure, ItemScore, Metric, TrendPoint
 from rituals.figures.pooling import change_hidden_reason, people_differ, weeks_spanned
+from storage.models_figures import FigureAudit
 from storage.team_aggregates import TeamAggregates, WeekAnswers
 
 __all__ = ["TeamSeries", "load_history", "weeks_read"]
@@ -78,6 +79,11 @@ class TeamSeries:
         self._lines: dict[str, _Line] = {}
         self._low: dict[str, int | None] = {}
         self._low_weeks: list[tuple[str, int | None]] | None = None
+
+    @property
+    def audit_records(self) -> list[FigureAudit]:
+        """Return the audit decisions made for this series that are newer than those kept."""
+        return [*self._pooled.records, *self.safety.records]
 
     def previous(self, week: str, count: int) -> list[str]:
         """Return count consecutive weeks ending with week, oldest first."""

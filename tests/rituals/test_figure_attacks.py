@@ -6,14 +6,15 @@ from fractions import Fraction
 import time_machine
 from sqlmodel import select
 
-from rituals.digest import build_digest
+from rituals.digest import build_digest, iter_digests
 from rituals.figures.audit import determined
 from rituals.signals import compute_week_signals
 from storage.models import Answer, Member, Occurrence
+from storage.models_figures import FigureAudit
 from storage.rollups import refresh_rollups
 from tests.conftest import make_ritual, make_team
 from tests.rituals.adversary import mean_of_people, revealed
-from tests.rituals.digest_helpers import checkins, occurrence, person
+from tests.rituals.digest_helpers import checkins, occurrence, person, weeks_from
 
 
 def mood_equations(figures, answered_in):
@@ -140,3 +141,27 @@ def test_the_audits_integer_solver_agrees_with_the_exact_adversary():
         ]
         equations = [equation for equation in equations if equation]
         assert determined(equations) == revealed(equations), equations
+
+
+def test_the_kept_audit_decisions_give_the_figures_a_full_replay_gives(session):
+    team = make_team(session)
+    ritual = make_ritual(session, team, "checkin")
+    rng = random.Random(3)
+    weeks = weeks_from("2026-W30", 12)
+    for week in weeks:
+        present = [u for u in ("U1", "U2", "U3", "U4", "U5") if rng.random() < 0.8]
+        checkins(session, team, ritual, week, {u: rng.randint(1, 5) for u in present})
+
+    def every_digest(through):
+        return list(iter_digests(session=session, first_week=weeks[0], last_week=through))
+
+    replayed = every_digest(weeks[-1])
+    for row in session.exec(select(FigureAudit)).all():
+        session.delete(row)
+    session.commit()
+    every_digest(weeks[5])  # keeps decisions through the sixth week only
+    session.commit()
+    assert {row.through_week for row in session.exec(select(FigureAudit))} <= set(weeks[:6])
+    assert every_digest(weeks[-1]) == replayed  # continued from the kept decisions
+    kept = session.exec(select(FigureAudit).where(FigureAudit.measure == "mood")).one()
+    assert kept.through_week == weeks[-1]

@@ -25,6 +25,7 @@ EXPECTED_TABLES = {
     "anonymousguard",
     "teamweekrollup",
     "teamitemrollup",
+    "figureaudit",
     "havenadmin",
     "digestsettings",
     "leaderprofile",

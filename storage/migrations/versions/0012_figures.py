@@ -1,4 +1,4 @@
-"""figures: drop teamweeksignal; every figure comes from the digest's one computation
+"""figures: drop teamweeksignal (one computation of every figure); keep the audit's record
 
 Revision ID: 0012_figures
 Revises: 0005_rollups
@@ -19,13 +19,30 @@ depends_on: str | Sequence[str] | None = None
 
 def upgrade() -> None:
     """Apply this revision."""
+    op.create_table(
+        "figureaudit",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("team_id", sa.Integer(), nullable=False),
+        sa.Column("measure", sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
+        sa.Column("through_week", sqlmodel.sql.sqltypes.AutoString(length=8), nullable=False),
+        sa.Column("decisions", sa.Text(), nullable=False),
+        sa.Column("equations", sa.Text(), nullable=False),
+        sa.ForeignKeyConstraint(["team_id"], ["team.id"]),
+        sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("team_id", "measure"),
+    )
+    with op.batch_alter_table("figureaudit", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_figureaudit_team_id"), ["team_id"], unique=False)
     with op.batch_alter_table("teamweeksignal", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_teamweeksignal_team_id"))
     op.drop_table("teamweeksignal")
 
 
 def downgrade() -> None:
-    """Revert this revision (the table comes back empty)."""
+    """Revert this revision (teamweeksignal comes back empty)."""
+    with op.batch_alter_table("figureaudit", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_figureaudit_team_id"))
+    op.drop_table("figureaudit")
     op.create_table(
         "teamweeksignal",
         sa.Column("id", sa.Integer(), nullable=False),

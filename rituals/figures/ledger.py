@@ -1,0 +1,95 @@
+"""Decide each block's published window once, continuing from the audit's stored record.
+
+Blocks come only from final weeks, so a decision never changes: the record of what was decided
+through a week (and the equations still within the audit's horizon) lets the next digest start
+from there. A record that does not match the blocks of today's history is set aside and the
+audit replayed from the team's first week.
+"""
+
+import json
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+
+from rituals.clock import week_monday
+from rituals.figures.audit import Audit, Equation, first_published, widenings
+from rituals.figures.pooling import Block, weeks_spanned
+from storage.models_figures import FigureAudit
+
+Weeks = tuple[str, ...]
+
+
+def week_number(iso_week: str) -> int:
+    """Return a running number of the ISO week: consecutive weeks differ by one."""
+    return week_monday(iso_week).toordinal() // 7
+
+
+@dataclass(frozen=True)
+class Decisions:
+    """The window published for each block that reached k (absent when withheld)."""
+
+    windows: dict[Weeks, Weeks]
+    record: FigureAudit | None  # what to keep for next time, None when nothing new was decided
+
+
+def decide(
+    *,
+    measure: str,
+    blocks: Iterable[Block],
+    unit_weeks: Sequence[str],
+    max_weeks: int,
+    equation_of: Callable[[Weeks], Equation],
+    kept: FigureAudit | None,
+) -> Decisions:
+    """Return each block's published window: widened back over earlier weeks if need be."""
+    ordered = sorted(
+        {block.weeks: block for block in blocks if block.reached_k}.values(),
+        key=lambda block: week_number(block.weeks[-1]),
+    )
+    cached, audit = _resume(kept, ordered)
+    through = week_number(kept.through_week) if cached is not None and kept else None
+    windows: dict[Weeks, Weeks] = {}
+    decided: list[tuple[Weeks, Weeks | None]] = []
+    for block in ordered:
+        last = block.weeks[-1]
+        if cached is not None and through is not None and week_number(last) <= through:
+            window = cached[block.weeks]
+        else:
+            window = first_published(
+                audit,
+                widenings(
+                    block.weeks,
+                    unit_weeks[: unit_weeks.index(block.weeks[0])],
+                    fits=lambda week, last=last: weeks_spanned(week, last) <= max_weeks,
+                ),
+                equation_of=equation_of,
+                week_number=week_number(last),
+            )
+        decided.append((block.weeks, window))
+        if window is not None:
+            windows[block.weeks] = window
+    record = None
+    if ordered and (kept is None or kept.through_week != ordered[-1].weeks[-1]):
+        record = FigureAudit(
+            measure=measure,
+            through_week=ordered[-1].weeks[-1],
+            decisions=json.dumps(decided),
+            equations=json.dumps(audit.state()),
+        )
+    return Decisions(windows, record)
+
+
+def _resume(
+    kept: FigureAudit | None, ordered: list[Block]
+) -> tuple[dict[Weeks, Weeks | None] | None, Audit]:
+    """Return the kept decisions and the audit to continue with, or none and a fresh audit."""
+    if kept is None:
+        return None, Audit()
+    decided = {
+        tuple(weeks): tuple(window) if window else None
+        for weeks, window in json.loads(kept.decisions)
+    }
+    through = week_number(kept.through_week)
+    expected = {block.weeks for block in ordered if week_number(block.weeks[-1]) <= through}
+    if set(decided) != expected:
+        return None, Audit()  # the history changed under the record: replay it
+    return decided, Audit.from_state(json.loads(kept.equations))
