@@ -187,13 +187,14 @@ def _low_mood_run(
     last = weeks[-run:]
     if any(low is None or low < k_numbers for _, low in last):
         return None
-    counts = ", ".join(f"{low} in {week}" for week, low in last)
+    # No exact counts: how many people were low is not a mean, and the audit that keeps means
+    # from being subtracted does not cover it; "at least k" is all the alert needs to say.
     return Alert(
         kind="low_mood_run",
         title="Several low moods in a row",
         detail=(
-            f"For {run} weeks in a row at least {k_numbers} people had a low week "
-            f"(mean mood 2 or lower): {counts}."
+            f"For {run} weeks in a row ({last[0][0]} to {last[-1][0]}) at least {k_numbers} "
+            "people had a low week (mean mood 2 or lower)."
         ),
         weeks=tuple(week for week, _ in last),
     )
