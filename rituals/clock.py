@@ -1,6 +1,7 @@
 """Time helpers: Haven stores aware UTC and reasons about weeks in each team's time zone."""
 
 from datetime import UTC, date, datetime, timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 
@@ -32,6 +33,7 @@ def local_iso_week(moment_utc: datetime, timezone: str) -> str:
     return iso_week_of(to_local(moment_utc, timezone).date())
 
 
+@lru_cache(maxsize=4096)
 def week_monday(iso_week: str) -> date:
     """Return the Monday of an ISO week label."""
     year, week = parse_iso_week(iso_week)

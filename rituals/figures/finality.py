@@ -9,6 +9,7 @@ the figure reads has closed. Closed rounds take no answers, so a final figure ne
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from rituals.clock import utcnow, week_monday
@@ -61,6 +62,7 @@ class Finality:
         return {week for week in weeks if self.reason(week, figure) is None}
 
 
+@lru_cache(maxsize=4096)
 def week_end(week: str, timezone: str) -> datetime:
     """Return the moment the ISO week ends in the zone: midnight starting the next Monday."""
     next_monday = week_monday(week) + timedelta(days=7)
