@@ -43,8 +43,14 @@ async def test_no_key_in_the_database_recomputes_who_answered(session, notifiers
     assert members_linked_by_hash(dump, member_ids=ids, occurrence_id=occurrence.id) == set()
 
 
+def file_bytes(path: Path) -> bytes:
+    """Return the bytes of a SQLite database with its WAL and rollback journal, as a disk copy has."""
+    names = (path.name, path.name + "-wal", path.name + "-journal")
+    return b"".join(path.with_name(n).read_bytes() for n in names if path.with_name(n).exists())
+
+
 async def test_sqlite_rowids_follow_only_fresh_random_keys(sqlite_file, notifiers):
-    _, session = sqlite_file
+    path, session = sqlite_file
     scope, occurrence = await open_feedback(session, notifiers)
     seen: set[str] = set()
     for user_id in ANSWERERS:
@@ -56,6 +62,8 @@ async def test_sqlite_rowids_follow_only_fresh_random_keys(sqlite_file, notifier
         # the n-th guard with the n-th answer, as rowids allowed, pairs nothing.
         assert keys == sorted(keys)
         assert seen.isdisjoint(keys)  # every answer re-keys them all: no row keeps its age
+        files = file_bytes(path)  # nor do the WAL or freed pages keep the earlier versions
+        assert [key for key in seen if key.encode() in files] == []
         seen.update(keys)
 
 
@@ -73,15 +81,7 @@ async def test_sqlite_files_keep_no_guard_key_or_old_row_after_close(sqlite_file
     await close_occurrence(
         session=session, notifiers=notifiers, occurrence_id=occurrence.id, now=NOW
     )
-    files = b"".join(
-        found.read_bytes()
-        for found in (
-            path,
-            path.with_name(path.name + "-wal"),
-            path.with_name(path.name + "-journal"),
-        )
-        if found.exists()
-    )
+    files = file_bytes(path)
     assert digests and old_keys
     assert [d for d in digests if d.encode() in files] == []
     assert [k for k in old_keys if k.encode() in files] == []
