@@ -3,9 +3,10 @@
 from sqlmodel import Session
 
 from rituals.anonymity import new_anonymous_key
+from rituals.errors import InvalidAnswer
 from rituals.sentiment import score_text
 from storage.models import AnonymousAnswer, Occurrence
-from storage.occurrences import anonymous_answers
+from storage.occurrences import anonymous_answers, lock_occurrence
 from storage.old_versions import erase_old_versions
 
 
@@ -30,6 +31,12 @@ def store_shuffled(*, session: Session, occurrence_id: int, added: AnonymousAnsw
     Every live row then carries the same transaction, and a place (rowid, ctid) that follows only
     keys drawn now, so neither tells which answer came when; the old versions are erased after.
     """
+    session.commit()  # nothing the caller did shares this transaction
+    if not lock_occurrence(
+        session=session, occurrence_id=occurrence_id, open_only=added is not None
+    ):
+        session.rollback()
+        raise InvalidAnswer("This round has closed; answers are no longer taken.")
     rows = list(anonymous_answers(session=session, occurrence_ids=[occurrence_id]))
     copies = [_rekeyed(row) for row in rows]
     if added is not None:
