@@ -7,8 +7,10 @@ from sqlalchemy import create_engine, text
 from sqlmodel import Session
 
 from rituals.lifecycle import close_occurrence
+from storage import old_versions
 from storage.db import normalize_url
 from storage.migrate import upgrade
+from storage.old_versions import erase_old_versions
 from tests.conftest import TEST_GUARD_SECRET, fresh_postgres_schema
 from tests.rituals.anonymous_attacks import ANSWERERS, NOW, DatabaseDump, answer, open_feedback
 
@@ -84,3 +86,14 @@ async def test_table_files_keep_no_old_row_or_guard_after_close(postgres_session
     assert [b for b in blobs if len(b) >= 16 and b in files] == []
     assert TEST_GUARD_SECRET not in files
     assert b"the answer written by U1" in files  # the answers themselves are still there
+
+
+def test_busy_anonymous_tables_get_a_plain_vacuum_and_a_warning(
+    postgres_session, monkeypatch, caplog
+):
+    monkeypatch.setattr(old_versions, "VACUUM_LOCK_TIMEOUT", "100ms")
+    with postgres_session.get_bind().connect() as reader:
+        reader.execute(text("SELECT count(*) FROM anonymousanswer"))  # holds its lock until done
+        assert erase_old_versions(session=postgres_session, compact=True) is False
+    assert "VACUUM without FULL" in caplog.text
+    assert erase_old_versions(session=postgres_session, compact=True) is True
