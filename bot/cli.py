@@ -15,6 +15,7 @@ from rich.console import Console
 from bot.cli_config import config_app
 from bot.cli_digest import digest
 from bot.console.tables import signals_table, withheld_notes
+from bot.guard_secret import install_from_settings
 from bot.settings import load_settings
 from rituals.clock import local_iso_week, parse_iso_week, utcnow
 from rituals.errors import HavenError, NotFound
@@ -37,7 +38,7 @@ console = Console()
 
 @app.callback()
 def apply_settings() -> None:
-    """Read the settings once and apply the ones the core needs (the sentiment analyser)."""
+    """Read the settings once and apply the ones the core needs (sentiment analyser, guard secret)."""
     try:
         settings = load_settings()
     except ValidationError as error:
@@ -45,6 +46,11 @@ def apply_settings() -> None:
         typer.echo(f"Error: invalid setting: {problems}", err=True)
         raise typer.Exit(1) from None
     set_default_analyser(settings.sentiment_analyser)
+    try:
+        install_from_settings(settings)
+    except (OSError, ValueError) as error:
+        typer.echo(f"Error: {error}", err=True)
+        raise typer.Exit(1) from None
 
 
 def one_line_errors(command: Callable[..., Any]) -> Callable[..., Any]:

@@ -11,6 +11,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from bot.chart import chart_alt_text, render_chart
 from bot.console.notifier import ConsoleNotifier
+from bot.guard_secret import install_from_settings
 from bot.platforms import Notifiers
 from bot.settings import Settings
 from rituals import jobs
@@ -112,6 +113,7 @@ def create_app(
     app[STATE] = state
     app.router.add_get("/healthz", healthz)
     mount_platforms(app=app, state=state)
+    install_from_settings(settings)  # before any request: anonymous answers need the guard secret
     if schedule:
         app.on_startup.append(start_scheduler)
         app.on_cleanup.append(stop_scheduler)

@@ -23,6 +23,8 @@ class Settings(BaseSettings):
         default="combined", alias="HAVEN_SENTIMENT_ANALYSER"
     )
     relay_key: str = Field(default="", alias="HAVEN_RELAY_KEY")
+    # Keys the duplicate guards of anonymous answers (bot.guard_secret derives a sub-key from it).
+    secret_key: str = Field(default="", alias="HAVEN_SECRET_KEY", repr=False)
     # One log line per HTTP request; off by default (the load balancer logs requests, and the
     # line costs about a tenth of a Slack click's CPU).
     access_log: bool = Field(default=False, alias="HAVEN_ACCESS_LOG")

@@ -1,21 +1,64 @@
-"""Anonymous answer rows: a random key, the day only, and nothing that points to the author."""
+"""Anonymous answer rows: a random key, the round's day only, and nothing that points to the author."""
+
+from sqlmodel import Session
 
 from rituals.anonymity import new_anonymous_key
-from rituals.clock import utcnow
+from rituals.errors import InvalidAnswer
 from rituals.sentiment import score_text
-from storage.models import AnonymousAnswer
+from storage.models import AnonymousAnswer, Occurrence
+from storage.occurrences import anonymous_answers, lock_occurrence
+from storage.old_versions import erase_old_versions
 
 
 def anonymous_answer(
-    *, occurrence_id: int, kind: str, text: str, reply_seal: str | None = None
+    *, occurrence: Occurrence, kind: str, text: str, reply_seal: str | None = None
 ) -> AnonymousAnswer:
-    """Build an anonymous answer scored for sentiment and dated to the day."""
+    """Build an anonymous answer scored for sentiment and dated to the day its round opened."""
     return AnonymousAnswer(
         key=new_anonymous_key(),
-        occurrence_id=occurrence_id,
+        occurrence_id=occurrence.id,
         kind=kind,
         text=text,
         sentiment=score_text(text),
-        answered_on=utcnow().date(),
+        answered_on=occurrence.scheduled_at.date(),  # not the day it was given: no "who, when"
         reply_seal=reply_seal,
+    )
+
+
+def store_shuffled(*, session: Session, occurrence_id: int, added: AnonymousAnswer | None) -> None:
+    """Rewrite the occurrence's anonymous answers (and the added one) under fresh keys, in random order.
+
+    Every live row then carries the same transaction, and a place (rowid, ctid) that follows only
+    keys drawn now, so neither tells which answer came when; the old versions are erased after.
+    """
+    session.commit()  # nothing the caller did shares this transaction
+    if not lock_occurrence(
+        session=session, occurrence_id=occurrence_id, open_only=added is not None
+    ):
+        session.rollback()
+        raise InvalidAnswer("This round has closed; answers are no longer taken.")
+    rows = list(anonymous_answers(session=session, occurrence_ids=[occurrence_id]))
+    copies = [_rekeyed(row) for row in rows]
+    if added is not None:
+        copies.append(_rekeyed(added))
+    for row in rows:
+        session.delete(row)
+    session.flush()
+    copies.sort(key=lambda row: row.key)  # fresh random keys: a random order
+    session.add_all(copies)
+    session.commit()
+    erase_old_versions(session=session)
+
+
+def _rekeyed(row: AnonymousAnswer) -> AnonymousAnswer:
+    """Return a copy of an anonymous answer under a fresh random key."""
+    return AnonymousAnswer(
+        key=new_anonymous_key(),
+        occurrence_id=row.occurrence_id,
+        kind=row.kind,
+        text=row.text,
+        sentiment=row.sentiment,
+        answered_on=row.answered_on,
+        released=row.released,
+        reply_seal=row.reply_seal,
     )

@@ -3,7 +3,7 @@
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
 
-from rituals.anonymous_rows import anonymous_answer
+from rituals.anonymous_rows import anonymous_answer, store_shuffled
 from rituals.clock import utcnow
 from rituals.context import RitualScope, require_open
 from rituals.errors import InvalidAnswer
@@ -66,8 +66,9 @@ async def share_anonymously(
     text = clean_text(text)
     if text is None:
         raise InvalidAnswer("An empty story was not shared; write a few words.")
-    scope.session.add(anonymous_answer(occurrence_id=occurrence.id, kind="story", text=text))
-    scope.session.commit()
+    scope.session.commit()  # whatever the caller loaded stays out of the story's transaction
+    story = anonymous_answer(occurrence=occurrence, kind="story", text=text)
+    store_shuffled(session=scope.session, occurrence_id=occurrence.id, added=story)
     notifier = scope.notifier(notifiers)
     post = AnonymousStoryPost(occurrence_id=occurrence.id, text=text)
     return await notifier.post_in_thread(

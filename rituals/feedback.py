@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from sqlalchemy.exc import IntegrityError
 
 from rituals.anonymity import answer_digest
-from rituals.anonymous_rows import anonymous_answer
+from rituals.anonymous_rows import anonymous_answer, store_shuffled
 from rituals.context import RitualScope, require_open
 from rituals.errors import InvalidAnswer
 from rituals.messages import FeedbackBatch, FeedbackPrompt, RoundSummary
@@ -46,29 +46,26 @@ def record(
     text: str | None,
     relay_key: bytes | None = None,
 ) -> FeedbackReceipt:
-    """Store an anonymous answer once per member; with a relay key, leaders may reply via Haven."""
+    """Store an anonymous answer once per member; with a relay key, leaders may reply via Haven.
+
+    Three transactions, so that none holds both the author and the answer: the member's
+    enrolment, then the guard alone, then the answer with every other answer rewritten.
+    """
     require_open(occurrence)
+    if scope.ritual.kind != "anonymous_feedback":
+        raise InvalidAnswer("This round takes no anonymous feedback.")
     text = clean_text(text)
     if text is None:
         raise InvalidAnswer("An empty answer was not saved; write a few words.")
-    if occurrence.hash_key is None:
-        raise InvalidAnswer("This question is closed.")
-    member = scope.member_answering(user_id=user_id)
     session = scope.session
-    session.add(
-        AnonymousGuard(
-            occurrence_id=occurrence.id,
-            digest=answer_digest(key=occurrence.hash_key, member_id=member.id),
-        )
+    member = scope.member_answering(user_id=user_id)
+    person = scope.person(member)
+    session.commit()
+    guard = AnonymousGuard(
+        occurrence_id=occurrence.id,
+        digest=answer_digest(occurrence_id=occurrence.id, member_id=member.id),
     )
-    sealed = (
-        seal(key=relay_key, person=scope.person(member), occurrence_id=occurrence.id)
-        if relay_key
-        else None
-    )
-    session.add(
-        anonymous_answer(occurrence_id=occurrence.id, kind="feedback", text=text, reply_seal=sealed)
-    )
+    session.add(guard)
     try:
         session.commit()
     except IntegrityError:
@@ -76,18 +73,29 @@ def record(
         raise InvalidAnswer(
             "You have already answered this question; anonymous answers cannot be changed."
         ) from None
+    sealed = seal(key=relay_key, person=person, occurrence_id=occurrence.id) if relay_key else None
+    added = anonymous_answer(occurrence=occurrence, kind="feedback", text=text, reply_seal=sealed)
+    try:
+        store_shuffled(session=session, occurrence_id=occurrence.id, added=added)
+    except BaseException:
+        session.rollback()
+        session.delete(guard)  # the answer was not kept: the person may try again
+        session.commit()
+        raise
     count = len(anonymous_answers(session=session, occurrence_ids=[occurrence.id], kind="feedback"))
     return FeedbackReceipt(answers_so_far=count, threshold=scope.team.threshold_texts)
 
 
 def answered_member_ids(scope: RitualScope, occurrence: Occurrence) -> set[int]:
-    """Return who has answered, recognisable only while the occurrence's key exists."""
-    if occurrence.hash_key is None:
+    """Return who has answered, recognisable only while the occurrence is open."""
+    if occurrence.status != "open":
         return set()
     digests = guard_digests(session=scope.session, occurrence_id=occurrence.id)
     members = active_members(session=scope.session, team_id=scope.team.id)
     return {
-        m.id for m in members if answer_digest(key=occurrence.hash_key, member_id=m.id) in digests
+        m.id
+        for m in members
+        if answer_digest(occurrence_id=occurrence.id, member_id=m.id) in digests
     }
 
 

@@ -7,21 +7,21 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from rituals import checkin, failure, feedback, pulse
-from rituals.anonymity import new_anonymous_key, new_hash_key
+from rituals.anonymous_rows import store_shuffled
 from rituals.clock import local_iso_week, to_local, utcnow
 from rituals.context import RitualScope, answer_window
 from rituals.errors import HavenError, PlatformUnavailable
 from rituals.messages import Message, Reminder, RoundSummary
 from rituals.ports import Notifier, NotifierRegistry
 from rituals.pulse_items import items_for_sequence
-from storage.models import AnonymousAnswer, Member, Occurrence
+from storage.models import Member, Occurrence
 from storage.occurrences import (
-    anonymous_answers,
     count_occurrences,
     delete_guards,
     find_occurrence,
     latest_open_occurrence,
 )
+from storage.old_versions import erase_old_versions
 from storage.rollups import ROLLED_UP_KINDS, refresh_if_stale, refresh_rollups
 from storage.teams import active_members, upsert_member
 
@@ -62,7 +62,6 @@ async def open_occurrence(
         pulse_items=",".join(map(str, items_for_sequence(sequence)))
         if scope.ritual.kind == "safety_pulse"
         else "",
-        hash_key=new_hash_key() if scope.ritual.kind == "anonymous_feedback" else None,
     )
     session.add(occurrence)
     try:
@@ -239,29 +238,7 @@ def _summary(scope: RitualScope, occurrence: Occurrence, released: int) -> Round
 
 
 def _forget_authors(session: Session, occurrence: Occurrence) -> None:
-    """Drop the hash key and guards, and rewrite anonymous rows under new keys in random order."""
-    occurrence.hash_key = None
-    session.add(occurrence)
+    """Drop the guards, rewrite anonymous rows under new keys in random order, erase old versions."""
     delete_guards(session=session, occurrence_id=occurrence.id)
-    rows = list(anonymous_answers(session=session, occurrence_ids=[occurrence.id]))
-    copies = [
-        AnonymousAnswer(
-            key=new_anonymous_key(),
-            occurrence_id=row.occurrence_id,
-            kind=row.kind,
-            text=row.text,
-            sentiment=row.sentiment,
-            answered_on=row.answered_on,
-            released=row.released,
-            reply_seal=row.reply_seal,
-        )
-        for row in rows
-    ]
-    for row in rows:
-        session.delete(row)
-    session.flush()
-    copies.sort(
-        key=lambda row: row.key
-    )  # random keys: insertion order no longer follows answer order
-    session.add_all(copies)
-    session.commit()
+    store_shuffled(session=session, occurrence_id=occurrence.id, added=None)
+    erase_old_versions(session=session, compact=True)

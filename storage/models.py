@@ -2,7 +2,7 @@
 
 from datetime import date, datetime
 
-from sqlalchemy import Column, LargeBinary, UniqueConstraint
+from sqlalchemy import UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 PLATFORMS = ("slack", "teams", "console")
@@ -79,8 +79,6 @@ class Occurrence(SQLModel, table=True):
     pulse_items: str = Field(default="", max_length=32)  # safety pulse: e.g. "1,2"
     message_ref: str = Field(default="", max_length=200)  # platform id of the prompt message
     reminded: bool = Field(default=False)
-    # Key of the keyed hash that blocks duplicate anonymous answers; dropped at close.
-    hash_key: bytes | None = Field(default=None, sa_column=Column(LargeBinary, nullable=True))
 
 
 class Answer(SQLModel, table=True):

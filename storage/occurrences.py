@@ -4,6 +4,7 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy import func
+from sqlalchemy import update as sa_update
 from sqlmodel import Session, select
 
 from storage.models import (
@@ -132,3 +133,16 @@ def delete_guards(*, session: Session, occurrence_id: int) -> None:
         select(AnonymousGuard).where(AnonymousGuard.occurrence_id == occurrence_id)
     ):
         session.delete(guard)
+
+
+def lock_occurrence(*, session: Session, occurrence_id: int, open_only: bool) -> bool:
+    """Take the occurrence's write lock for this transaction; False when it is gone (or closed).
+
+    A write, not SELECT … FOR UPDATE, because SQLite has no row locks: as the transaction's first
+    statement it takes the database's write lock, so the reads after it see every earlier answer.
+    """
+    update = sa_update(Occurrence).where(Occurrence.id == occurrence_id)
+    if open_only:
+        update = update.where(Occurrence.status == "open")
+    result = session.execute(update.values(status=Occurrence.status))
+    return result.rowcount == 1

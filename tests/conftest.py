@@ -156,3 +156,17 @@ def member_ids(session: Session, team: Team) -> dict[str, int]:
 
 
 MONDAY_10_BERLIN = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)  # 10:00 in Berlin
+
+
+TEST_GUARD_SECRET = b"test guard secret: thirty-two bytes or more, never stored"
+
+
+@pytest.fixture(autouse=True)
+def guard_secret(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory):
+    """Install a guard secret, and keep any generated secret file out of the real home directory."""
+    from rituals import anonymity
+
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path_factory.mktemp("config")))
+    anonymity.install_guard_secret(TEST_GUARD_SECRET)
+    yield TEST_GUARD_SECRET
+    anonymity.install_guard_secret(None)

@@ -159,6 +159,7 @@ def test_haven_serve_in_production_without_an_app_id_prints_one_line(tmp_path, m
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'serve.db'}")
     monkeypatch.setenv("HAVEN_ENV", "production")
     monkeypatch.setenv("MICROSOFT_APP_PASSWORD", "secret")
+    monkeypatch.setenv("HAVEN_SECRET_KEY", "a-production-secret-of-at-least-32-characters")
     load_settings.cache_clear()
     try:
         result = CliRunner().invoke(app, ["serve", "--port", "0"])

@@ -1,0 +1,63 @@
+"""Erase the old versions of rewritten anonymous rows from the database's files."""
+
+import logging
+import time
+
+from sqlalchemy.exc import OperationalError
+from sqlmodel import Session
+
+from storage.models import AnonymousAnswer, AnonymousGuard
+
+log = logging.getLogger(__name__)
+
+ANONYMOUS_TABLES = (AnonymousAnswer.__tablename__, AnonymousGuard.__tablename__)
+CHECKPOINT_ATTEMPTS = 20
+CHECKPOINT_WAIT_SECONDS = 0.05
+BUSY_TIMEOUT_MS = 30_000  # as storage.db configures every SQLite connection
+VACUUM_LOCK_TIMEOUT = "5s"
+
+
+def erase_old_versions(*, session: Session, compact: bool = False) -> bool:
+    """Drop the old row versions from the files: SQLite's WAL, or (compact) PostgreSQL's tables.
+
+    SQLite zeroes deleted rows (secure_delete) and keeps earlier page images only in the WAL: a
+    truncating checkpoint removes them. PostgreSQL keeps dead tuples until VACUUM; VACUUM FULL
+    also rewrites the files, so no freed space keeps old bytes. Return whether it all went.
+    """
+    engine = session.get_bind()
+    if engine.dialect.name == "sqlite":
+        return _checkpoint_sqlite(engine)
+    if engine.dialect.name == "postgresql" and compact:
+        return _vacuum_postgres(engine)
+    return True
+
+
+def _checkpoint_sqlite(engine) -> bool:  # type: ignore[no-untyped-def]
+    """Copy the WAL into the database file and truncate it, retrying while readers hold it."""
+    with engine.connect() as connection:
+        raw = connection.connection.dbapi_connection
+        raw.execute("PRAGMA busy_timeout=50")  # a reader must not stall the caller for long
+        try:
+            for _ in range(CHECKPOINT_ATTEMPTS):
+                busy, _, _ = raw.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+                if not busy:
+                    return True
+                time.sleep(CHECKPOINT_WAIT_SECONDS)
+        finally:
+            raw.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+    log.warning("the SQLite WAL could not be truncated yet; the next anonymous write retries")
+    return False
+
+
+def _vacuum_postgres(engine) -> bool:  # type: ignore[no-untyped-def]
+    """Rewrite the anonymous tables with VACUUM FULL, outside any transaction."""
+    tables = ", ".join(ANONYMOUS_TABLES)
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        connection.exec_driver_sql(f"SET lock_timeout = '{VACUUM_LOCK_TIMEOUT}'")
+        try:
+            connection.exec_driver_sql(f"VACUUM FULL {tables}")
+            return True
+        except OperationalError:
+            log.warning("the anonymous tables were busy; VACUUM without FULL, FULL at next close")
+            connection.exec_driver_sql(f"VACUUM {tables}")
+            return False
