@@ -1,5 +1,6 @@
 """Database engine and sessions: a SQLite file by default, PostgreSQL when DATABASE_URL says so."""
 
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
@@ -32,14 +33,33 @@ def _configure_sqlite_connection(dbapi_connection, _record) -> None:  # type: ig
     cursor.close()
 
 
+def sqlite_path(url: str) -> Path | None:
+    """Return the file of a SQLite URL, or None for other databases and in-memory SQLite."""
+    if not url.startswith("sqlite") or "///" not in url:
+        return None
+    db_path = url.split("///", 1)[-1].split("?", 1)[0]
+    return Path(db_path) if db_path and db_path != ":memory:" else None
+
+
+def make_private_sqlite_file(url: str) -> None:
+    """Create the SQLite file (and fix an existing one) readable by this user only."""
+    path = sqlite_path(normalize_url(url))
+    if path is None:
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    # SQLite gives the WAL and shared-memory files the mode of the database file.
+    os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
+    for file in (path, Path(f"{path}-wal"), Path(f"{path}-shm"), Path(f"{path}-journal")):
+        if file.exists():
+            file.chmod(0o600)
+
+
 @lru_cache(maxsize=8)
 def get_engine(url: str | None = None) -> Engine:
     """Return the (cached) engine for a database URL."""
     url = normalize_url(url)
     if url.startswith("sqlite"):
-        db_path = url.split("///", 1)[-1]
-        if db_path and db_path != ":memory:":
-            Path(db_path).parent.mkdir(parents=True, exist_ok=True)
+        make_private_sqlite_file(url)
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
         event.listen(engine, "connect", _configure_sqlite_connection)
         return engine
