@@ -14,6 +14,7 @@ from rich.console import Console
 
 from bot.cli_config import config_app
 from bot.cli_digest import digest
+from bot.cli_secrets import secrets_app
 from bot.console.tables import signals_table, withheld_notes
 from bot.settings import load_settings
 from rituals.clock import local_iso_week, parse_iso_week, utcnow
@@ -233,3 +234,4 @@ def teams_package(
 
 
 app.command("digest")(one_line_errors(digest))
+app.add_typer(secrets_app, name="secrets")

@@ -7,6 +7,7 @@ from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from rituals.relay import decode_relay_key
+from storage.secret_box import KeyRing
 
 
 class Settings(BaseSettings):
@@ -22,18 +23,20 @@ class Settings(BaseSettings):
     sentiment_analyser: Literal["combined", "textblob", "vader"] = Field(
         default="combined", alias="HAVEN_SENTIMENT_ANALYSER"
     )
-    relay_key: str = Field(default="", alias="HAVEN_RELAY_KEY")
+    relay_key: str = Field(default="", alias="HAVEN_RELAY_KEY", repr=False)
+    # `id:key[,id:key…]`, the current key first: seals Slack tokens at rest (storage/secret_box.py).
+    secret_key: str = Field(default="", alias="HAVEN_SECRET_KEY", repr=False)
     # One log line per HTTP request; off by default (the load balancer logs requests, and the
     # line costs about a tenth of a Slack click's CPU).
     access_log: bool = Field(default=False, alias="HAVEN_ACCESS_LOG")
-    slack_bot_token: str = Field(default="", alias="SLACK_BOT_TOKEN")
-    slack_signing_secret: str = Field(default="", alias="SLACK_SIGNING_SECRET")
-    slack_app_token: str = Field(default="", alias="SLACK_APP_TOKEN")
+    slack_bot_token: str = Field(default="", alias="SLACK_BOT_TOKEN", repr=False)
+    slack_signing_secret: str = Field(default="", alias="SLACK_SIGNING_SECRET", repr=False)
+    slack_app_token: str = Field(default="", alias="SLACK_APP_TOKEN", repr=False)
     slack_client_id: str = Field(default="", alias="SLACK_CLIENT_ID")
-    slack_client_secret: str = Field(default="", alias="SLACK_CLIENT_SECRET")
+    slack_client_secret: str = Field(default="", alias="SLACK_CLIENT_SECRET", repr=False)
     slack_api_url: str = Field(default="https://slack.com/api/", alias="SLACK_API_URL")
     microsoft_app_id: str = Field(default="", alias="MICROSOFT_APP_ID")
-    microsoft_app_password: str = Field(default="", alias="MICROSOFT_APP_PASSWORD")
+    microsoft_app_password: str = Field(default="", alias="MICROSOFT_APP_PASSWORD", repr=False)
     microsoft_app_type: str = Field(default="MultiTenant", alias="MICROSOFT_APP_TYPE")
     microsoft_app_tenant_id: str = Field(default="", alias="MICROSOFT_APP_TENANT_ID")
     # Teams without Bot Framework auth, for the Bot Framework Emulator; refused in production.
@@ -43,6 +46,11 @@ class Settings(BaseSettings):
     def relay_key_bytes(self) -> bytes | None:
         """Return the key that seals authors of anonymous answers for replies, or None when unset."""
         return decode_relay_key(self.relay_key) if self.relay_key else None
+
+    @property
+    def secret_key_ring(self) -> KeyRing | None:
+        """Return the keys that seal secrets at rest, or None when HAVEN_SECRET_KEY is unset."""
+        return KeyRing.parse(self.secret_key) if self.secret_key else None
 
     @property
     def slack_enabled(self) -> bool:

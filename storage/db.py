@@ -30,6 +30,8 @@ def _configure_sqlite_connection(dbapi_connection, _record) -> None:  # type: ig
     # instead of at every commit: still crash-safe for the process, far fewer fsyncs per answer.
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
+    # Erased rows and replaced secrets are overwritten with zeros, not left in free pages.
+    cursor.execute("PRAGMA secure_delete=ON")
     cursor.close()
 
 
@@ -64,6 +66,13 @@ def get_engine(url: str | None = None) -> Engine:
         event.listen(engine, "connect", _configure_sqlite_connection)
         return engine
     return create_engine(url, pool_pre_ping=True)
+
+
+def flush_erased_pages(engine: Engine) -> None:
+    """Copy SQLite's write-ahead log into the file and empty it, so old page versions are gone."""
+    if engine.dialect.name == "sqlite":
+        with engine.connect() as connection:
+            connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
 
 
 @contextmanager

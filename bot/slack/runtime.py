@@ -72,7 +72,9 @@ def build_slack_notifier(*, settings: Settings, engine: Engine | None = None) ->
     """Return the Slack notifier for a process without the server (the CLI's `rituals run`)."""
     engine = engine or get_engine(normalize_url(settings.database_url))
     store = (
-        installation_stores(engine=engine, client_id=settings.slack_client_id)[0]
+        installation_stores(
+            engine=engine, client_id=settings.slack_client_id, ring=settings.secret_key_ring
+        )[0]
         if multi_workspace(settings)
         else None
     )
@@ -86,7 +88,7 @@ def build_runtime(
     installation_store = state_store = None
     if multi_workspace(settings):
         installation_store, state_store = installation_stores(
-            engine=engine, client_id=settings.slack_client_id
+            engine=engine, client_id=settings.slack_client_id, ring=settings.secret_key_ring
         )
     return SlackRuntime(
         engine=engine,
