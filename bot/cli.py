@@ -12,6 +12,7 @@ import typer
 from pydantic import ValidationError
 from rich.console import Console
 
+from bot.cli_check import check, refuse_unsafe_settings
 from bot.cli_config import config_app
 from bot.cli_digest import digest
 from bot.cli_secrets import secrets_app
@@ -103,6 +104,7 @@ def serve(
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
+    refuse_unsafe_settings(load_settings())
     run_server(settings=load_settings(), port=port)
 
 
@@ -235,3 +237,4 @@ def teams_package(
 
 app.command("digest")(one_line_errors(digest))
 app.add_typer(secrets_app, name="secrets")
+app.command("check")(one_line_errors(check))

@@ -16,6 +16,8 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_file=".env", extra="ignore", populate_by_name=True)
 
     database_url: str = Field(default="", alias="DATABASE_URL")
+    # Production refuses SQLite unless the admin says they know (one process, one machine).
+    allow_sqlite: bool = Field(default=False, alias="HAVEN_ALLOW_SQLITE")
     port: int = Field(default=3978, alias="PORT", ge=0, le=65535)
     haven_env: Literal["development", "production"] = Field(
         default="development", alias="HAVEN_ENV"
