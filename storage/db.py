@@ -46,9 +46,8 @@ def sqlite_path(url: str) -> Path | None:
 def make_private_sqlite_file(url: str) -> None:
     """Create the SQLite file (and fix an existing one) readable by this user only."""
     path = sqlite_path(normalize_url(url))
-    if path is None:
-        return
-    path.parent.mkdir(parents=True, exist_ok=True)
+    if path is None or not path.parent.is_dir():
+        return  # SQLite itself says the directory is missing
     # SQLite gives the WAL and shared-memory files the mode of the database file.
     os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
     for file in (path, Path(f"{path}-wal"), Path(f"{path}-shm"), Path(f"{path}-journal")):
@@ -61,8 +60,11 @@ def get_engine(url: str | None = None) -> Engine:
     """Return the (cached) engine for a database URL."""
     url = normalize_url(url)
     if url.startswith("sqlite"):
-        make_private_sqlite_file(url)
+        path = sqlite_path(url)
+        if path is not None:
+            path.parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        event.listen(engine, "do_connect", lambda *_: make_private_sqlite_file(url))
         event.listen(engine, "connect", _configure_sqlite_connection)
         return engine
     return create_engine(url, pool_pre_ping=True)
