@@ -15,6 +15,7 @@ from rich.console import Console
 from bot.cli_check import check, refuse_unsafe_settings
 from bot.cli_config import config_app
 from bot.cli_digest import digest
+from bot.cli_privacy import privacy_app
 from bot.cli_secrets import secrets_app
 from bot.console.tables import signals_table, withheld_notes
 from bot.settings import load_settings
@@ -237,4 +238,5 @@ def teams_package(
 
 app.command("digest")(one_line_errors(digest))
 app.add_typer(secrets_app, name="secrets")
+app.add_typer(privacy_app, name="privacy")
 app.command("check")(one_line_errors(check))

@@ -28,6 +28,10 @@ class Settings(BaseSettings):
     relay_key: str = Field(default="", alias="HAVEN_RELAY_KEY", repr=False)
     # `id:key[,id:key…]`, the current key first: seals Slack tokens at rest (storage/secret_box.py).
     secret_key: str = Field(default="", alias="HAVEN_SECRET_KEY", repr=False)
+    # Days a leader may reply to an anonymous answer after its question closes; then the seal goes.
+    reply_window_days: int = Field(default=30, alias="HAVEN_REPLY_WINDOW_DAYS", ge=1, le=365)
+    # Days between an uninstall (or removal from a Teams tenant) and erasing the workspace.
+    uninstall_grace_days: int = Field(default=30, alias="HAVEN_UNINSTALL_GRACE_DAYS", ge=0, le=365)
     # One log line per HTTP request; off by default (the load balancer logs requests, and the
     # line costs about a tenth of a Slack click's CPU).
     access_log: bool = Field(default=False, alias="HAVEN_ACCESS_LOG")
