@@ -31,7 +31,11 @@ def export(
 
     def run() -> None:
         document = export_document(
-            engine=migrated_engine(), settings=load_settings(), user_id=member, team=team, name=name
+            engine=migrated_engine(),
+            policy=load_settings().privacy_policy,
+            user_id=member,
+            team=team,
+            name=name,
         )
         text = json.dumps(document, indent=2, ensure_ascii=False)
         if output is None:
@@ -58,9 +62,9 @@ def forget(
     from bot.settings import load_settings
 
     def run() -> None:
-        engine, settings = migrated_engine(), load_settings()
+        engine, relay_key = migrated_engine(), load_settings().relay_key_bytes
         preview = erase_person(
-            engine=engine, settings=settings, user_id=member, team=team, name=name, dry_run=True
+            engine=engine, relay_key=relay_key, user_id=member, team=team, name=name, dry_run=True
         )
         if preview.nothing:
             typer.echo(f"Haven holds nothing about {preview.user_id}: nothing to erase.")
@@ -74,7 +78,7 @@ def forget(
             typer.echo("Nothing erased.")
             return
         report = erase_person(
-            engine=engine, settings=settings, user_id=preview.user_id, dry_run=False
+            engine=engine, relay_key=relay_key, user_id=preview.user_id, dry_run=False
         )
         typer.echo("\n".join(report.lines()))
 

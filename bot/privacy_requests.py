@@ -4,7 +4,6 @@ from typing import Any
 
 from sqlalchemy.engine import Engine
 
-from bot.settings import Settings
 from rituals.clock import utcnow
 from rituals.errors import NotFound
 from rituals.privacy.erasure import ErasureReport, forget_person
@@ -15,18 +14,10 @@ from storage.db import flush_erased_pages, session_scope
 from storage.person_rows import PersonRows
 
 
-def privacy_policy(settings: Settings) -> PrivacyPolicy:
-    """Return the process's privacy settings."""
-    return PrivacyPolicy(
-        reply_window_days=settings.reply_window_days,
-        uninstall_grace_days=settings.uninstall_grace_days,
-    )
-
-
 def export_document(
     *,
     engine: Engine,
-    settings: Settings,
+    policy: PrivacyPolicy,
     user_id: str | None,
     team: str | None = None,
     name: str | None = None,
@@ -34,13 +25,13 @@ def export_document(
     """Return everything Haven holds about one person."""
     with session_scope(engine) as session:
         rows = find_person(session=session, user_id=user_id, team=team, name=name)
-        return export_person(rows=rows, now=utcnow(), policy=privacy_policy(settings))
+        return export_person(rows=rows, now=utcnow(), policy=policy)
 
 
 def erase_person(
     *,
     engine: Engine,
-    settings: Settings,
+    relay_key: bytes | None,
     user_id: str | None,
     team: str | None = None,
     name: str | None = None,
@@ -61,7 +52,7 @@ def erase_person(
         report = forget_person(
             session=session,
             rows=rows,
-            relay_key=settings.relay_key_bytes,
+            relay_key=relay_key,
             dry_run=dry_run,
         )
     if not dry_run:

@@ -6,6 +6,7 @@ from typing import Literal
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from rituals.privacy.policy import PrivacyPolicy
 from rituals.relay import decode_relay_key
 from storage.secret_box import KeyRing
 
@@ -57,6 +58,14 @@ class Settings(BaseSettings):
     def secret_key_ring(self) -> KeyRing | None:
         """Return the keys that seal secrets at rest, or None when HAVEN_SECRET_KEY is unset."""
         return KeyRing.parse(self.secret_key) if self.secret_key else None
+
+    @property
+    def privacy_policy(self) -> PrivacyPolicy:
+        """Return the process-wide privacy settings (reply window, uninstall grace period)."""
+        return PrivacyPolicy(
+            reply_window_days=self.reply_window_days,
+            uninstall_grace_days=self.uninstall_grace_days,
+        )
 
     @property
     def slack_enabled(self) -> bool:
