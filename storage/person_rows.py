@@ -3,9 +3,9 @@
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from sqlmodel import Session, SQLModel, delete, select
+from sqlmodel import Session, delete, select
 
-from storage.models import Answer, HavenAdmin, Member, Occurrence, Ritual, Story, Team, Workspace
+from storage.models import Answer, HavenAdmin, Member, Occurrence, Ritual, Story, Team
 from storage.models_digest import DigestDelivery, LeaderCommitment, LeaderProfile
 from storage.models_slack import SlackUser
 from storage.models_teams import TeamsConversation, TeamsRosterMember
@@ -100,9 +100,14 @@ def person_rows(*, session: Session, user_id: str) -> PersonRows:
     )
 
 
-def workspace_of(*, session: Session, team: Team) -> Workspace | None:
-    """Return the workspace a team lives in."""
-    return session.get(Workspace, team.workspace_id)
+def retention_of_person(*, session: Session, user_id: str) -> int | None:
+    """Return the shortest retention of the person's teams, or None when they are in none."""
+    days = session.exec(
+        select(Team.retention_days)
+        .join(Member, Member.team_id == Team.id)
+        .where(Member.platform_user_id == user_id)
+    ).all()
+    return min(days, default=None)
 
 
 def delete_person_rows(*, session: Session, rows: PersonRows) -> None:
@@ -125,8 +130,3 @@ def delete_person_rows(*, session: Session, rows: PersonRows) -> None:
     if member_ids:
         session.exec(delete(Member).where(Member.id.in_(member_ids)))  # type: ignore[call-overload]
     session.flush()
-
-
-def detach(rows: Sequence[SQLModel]) -> list[dict[str, object]]:
-    """Return rows as plain dictionaries."""
-    return [row.model_dump() for row in rows]

@@ -15,6 +15,7 @@ from bot.slack.people import SlackPeople
 from bot.slack.web import SlackClients
 from rituals.checkin_batch import CheckinRecorder
 from rituals.ports import NotifierRegistry
+from rituals.privacy.policy import PrivacyPolicy
 from storage.db import get_engine, normalize_url
 
 
@@ -35,6 +36,7 @@ class SlackRuntime:
     state_store: AsyncOAuthStateStore | None = None
     rituals_changed: Callable[[], None] = field(default=lambda: None)
     app_token: str = ""  # Socket Mode
+    privacy: PrivacyPolicy = field(default_factory=PrivacyPolicy)
     checkins: CheckinRecorder = field(init=False)  # writes check-in clicks in batches
 
     def __post_init__(self) -> None:
@@ -102,4 +104,5 @@ def build_runtime(
         relay_key=settings.relay_key_bytes,
         installation_store=installation_store,
         state_store=state_store,
+        privacy=settings.privacy_policy,
     )

@@ -2,6 +2,8 @@
 
 from dataclasses import dataclass
 
+from rituals.errors import InvalidAnswer
+
 DEFAULT_RETENTION_DAYS = 365
 MINIMUM_RETENTION_DAYS = 30  # a week's figures are computed and frozen long before
 MAXIMUM_RETENTION_DAYS = 3650
@@ -18,9 +20,9 @@ class PrivacyPolicy:
 
 
 def check_retention_days(days: int) -> int:
-    """Return the retention in days, or raise ValueError naming the allowed range."""
+    """Return the retention in days, or raise InvalidAnswer naming the allowed range."""
     if not MINIMUM_RETENTION_DAYS <= days <= MAXIMUM_RETENTION_DAYS:
-        raise ValueError(
+        raise InvalidAnswer(
             f"retention_days must be between {MINIMUM_RETENTION_DAYS} and "
             f"{MAXIMUM_RETENTION_DAYS} days, not {days}"
         )
