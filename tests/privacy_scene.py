@@ -33,7 +33,9 @@ class Scene:
     subject_text: str = "tired but hopeful"
 
 
-def build_scene(session: Session, *, platform_user: str = SUBJECT) -> Scene:
+def build_scene(
+    session: Session, *, platform_user: str = SUBJECT, teams_chat: bool = True
+) -> Scene:
     """Fill a team: check-ins with words, pulses, stories, anonymous answers with reply seals."""
     team = make_team(session, name="Platform", threshold_numbers=3, threshold_texts=3)
     checkin = make_ritual(session, team, "checkin")
@@ -76,15 +78,16 @@ def build_scene(session: Session, *, platform_user: str = SUBJECT) -> Scene:
             team_id="T1", user_id=platform_user, display_name="Sam", fetched_at=NOW, dm_channel="D1"
         )
     )
-    session.add(
-        TeamsConversation(
-            conversation_id="a:personal-subject",
-            kind="personal",
-            user_id=platform_user,
-            service_url="https://smba.example/",
-            reference="{}",
+    if teams_chat:
+        session.add(
+            TeamsConversation(
+                conversation_id="a:personal-subject",
+                kind="personal",
+                user_id=platform_user,
+                service_url="https://smba.example/",
+                reference="{}",
+            )
         )
-    )
     session.commit()
     return Scene(team=team)
 

@@ -41,6 +41,7 @@ def mount_teams(*, app: web.Application, state: "ServerState") -> None:
         notifiers=state.notifiers,
         teams=notifier,
         relay_key=state.settings.relay_key_bytes,
+        privacy=state.settings.privacy_policy,
     )
     app[TEAMS] = runtime
     bot = HavenTeamsBot(runtime=runtime)
