@@ -9,6 +9,7 @@ from sqlmodel import Session, select
 
 from rituals.ports import PersonAddress
 from rituals.relay import decode_relay_key, new_relay_key, seal
+from rituals.signals import refresh_week_signals
 from storage.models import AnonymousAnswer, Team
 from storage.models_digest import DigestDelivery, LeaderCommitment
 from storage.models_rollups import TeamItemRollup, TeamWeekRollup
@@ -46,7 +47,12 @@ def build_scene(
     everyone = [platform_user, *OTHERS]
     for n, week in enumerate(WEEKS):
         moods = {user: 2 + (i + n) % 4 for i, user in enumerate(everyone)}
-        texts = {platform_user: ("tired but hopeful", 0.1), "UANNA": ("great week", 0.8)}
+        # Three people with words: no week is below k, so the digest reads only the rollups.
+        texts = {
+            platform_user: ("tired but hopeful", 0.1),
+            "UANNA": ("great week", 0.8),
+            "UBEN": ("busy", -0.2),
+        }
         checkins(session, team, checkin, week, moods, texts=texts)
         pulse(session, team, safety, week, {1 + n: {u: 3 + i % 3 for i, u in enumerate(everyone)}})
         thread = checkins(session, team, failure, week, {}, day=4, invited=5)
@@ -78,6 +84,8 @@ def build_scene(
             team_id="T1", user_id=platform_user, display_name="Sam", fetched_at=NOW, dm_channel="D1"
         )
     )
+    for week in WEEKS:  # what each close stores: the week's signals
+        refresh_week_signals(session=session, team_id=team.id, iso_week=week, now=NOW)
     if teams_chat:
         session.add(
             TeamsConversation(
