@@ -1,6 +1,7 @@
 """Installations of the multi-workspace app, kept by slack_sdk's SQLAlchemy stores in Haven's database."""
 
 import asyncio
+from collections.abc import Callable
 from logging import Logger
 from typing import TYPE_CHECKING, Any
 
@@ -22,9 +23,15 @@ STATE_EXPIRATION_SECONDS = 600
 class ThreadedInstallationStore(AsyncInstallationStore):
     """Run the synchronous SQLAlchemy store in a worker thread; seal secrets with the key ring."""
 
-    def __init__(self, store: "SQLAlchemyInstallationStore", ring: KeyRing | None = None) -> None:
+    def __init__(
+        self,
+        store: "SQLAlchemyInstallationStore",
+        ring: KeyRing | None = None,
+        on_install: Callable[[str], None] | None = None,
+    ) -> None:
         self.store = store
         self.ring = ring
+        self.on_install = on_install  # told the workspace id of each new installation
 
     @property
     def logger(self) -> Logger:
@@ -34,6 +41,8 @@ class ThreadedInstallationStore(AsyncInstallationStore):
     async def async_save(self, installation: Installation) -> None:
         """Save an installation and its bot."""
         await asyncio.to_thread(self.store.save, seal_record(installation, ring=self.ring))
+        if self.on_install is not None and installation.team_id:
+            await asyncio.to_thread(self.on_install, installation.team_id)
 
     async def async_save_bot(self, bot: Bot) -> None:
         """Save a bot installation."""
@@ -110,7 +119,11 @@ class ThreadedStateStore(AsyncOAuthStateStore):
 
 
 def installation_stores(
-    *, engine: Engine, client_id: str, ring: KeyRing | None = None
+    *,
+    engine: Engine,
+    client_id: str,
+    ring: KeyRing | None = None,
+    on_install: Callable[[str], None] | None = None,
 ) -> tuple[ThreadedInstallationStore, ThreadedStateStore]:
     """Create the installation and OAuth state tables if needed and return both stores."""
     from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
@@ -121,4 +134,4 @@ def installation_stores(
     states = SQLAlchemyOAuthStateStore(expiration_seconds=STATE_EXPIRATION_SECONDS, engine=engine)
     installations.create_tables()
     states.create_tables()
-    return ThreadedInstallationStore(installations, ring), ThreadedStateStore(states)
+    return ThreadedInstallationStore(installations, ring, on_install), ThreadedStateStore(states)

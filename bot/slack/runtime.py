@@ -1,5 +1,6 @@
 """What the Slack side of Haven runs on: clients, the people cache, the notifier and the stores."""
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -16,7 +17,10 @@ from bot.slack.web import SlackClients
 from rituals.checkin_batch import CheckinRecorder
 from rituals.ports import NotifierRegistry
 from rituals.privacy.policy import PrivacyPolicy
-from storage.db import get_engine, normalize_url
+from rituals.privacy.workspace_erasure import cancel_erasure
+from storage.db import get_engine, normalize_url, session_scope
+
+log = logging.getLogger(__name__)
 
 
 def multi_workspace(settings: Settings) -> bool:
@@ -83,6 +87,13 @@ def build_slack_notifier(*, settings: Settings, engine: Engine | None = None) ->
     return build_notifier(settings=settings, engine=engine, installation_store=store)
 
 
+def keep_workspace(*, engine: Engine, team_id: str) -> None:
+    """Cancel the erasure of a workspace that installed Haven again within its grace period."""
+    with session_scope(engine) as session:
+        if cancel_erasure(session=session, platform="slack", external_id=team_id):
+            log.info("Slack workspace %s installed Haven again: its erasure is cancelled", team_id)
+
+
 def build_runtime(
     *, settings: Settings, engine: Engine, notifiers: NotifierRegistry, pacer: Pacer | None = None
 ) -> SlackRuntime:
@@ -90,7 +101,10 @@ def build_runtime(
     installation_store = state_store = None
     if multi_workspace(settings):
         installation_store, state_store = installation_stores(
-            engine=engine, client_id=settings.slack_client_id, ring=settings.secret_key_ring
+            engine=engine,
+            client_id=settings.slack_client_id,
+            ring=settings.secret_key_ring,
+            on_install=lambda team_id: keep_workspace(engine=engine, team_id=team_id),
         )
     return SlackRuntime(
         engine=engine,
