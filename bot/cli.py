@@ -221,6 +221,10 @@ def teams_package(
     ] = None,
     privacy_url: Annotated[str | None, typer.Option(help="Default: WEBSITE_URL/privacy.")] = None,
     terms_url: Annotated[str | None, typer.Option(help="Default: WEBSITE_URL/terms.")] = None,
+    haven_url: Annotated[
+        str | None,
+        typer.Option(help="https:// address of this Haven server: adds the 'Your data' tab."),
+    ] = None,
 ) -> None:
     """Write the Teams app package (manifest.json and icons) to upload in Teams."""
     from bot.teams.package import write_package
@@ -232,6 +236,7 @@ def teams_package(
         app_id=app_id,
         privacy_url=privacy_url,
         terms_url=terms_url,
+        haven_url=haven_url,
     )
     typer.echo(f"Wrote {path}; upload it in Teams: Apps → Manage your apps → Upload an app.")
 
