@@ -12,8 +12,11 @@ import typer
 from pydantic import ValidationError
 from rich.console import Console
 
+from bot.cli_check import check, refuse_unsafe_settings
 from bot.cli_config import config_app
 from bot.cli_digest import digest
+from bot.cli_privacy import privacy_app
+from bot.cli_secrets import secrets_app
 from bot.console.tables import signals_table, withheld_notes
 from bot.guard_secret import install_from_settings
 from bot.settings import load_settings
@@ -108,6 +111,7 @@ def serve(
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
+    refuse_unsafe_settings(load_settings())
     run_server(settings=load_settings(), port=port)
 
 
@@ -223,6 +227,10 @@ def teams_package(
     ] = None,
     privacy_url: Annotated[str | None, typer.Option(help="Default: WEBSITE_URL/privacy.")] = None,
     terms_url: Annotated[str | None, typer.Option(help="Default: WEBSITE_URL/terms.")] = None,
+    haven_url: Annotated[
+        str | None,
+        typer.Option(help="https:// address of this Haven server: adds the 'Your data' tab."),
+    ] = None,
 ) -> None:
     """Write the Teams app package (manifest.json and icons) to upload in Teams."""
     from bot.teams.package import write_package
@@ -234,8 +242,12 @@ def teams_package(
         app_id=app_id,
         privacy_url=privacy_url,
         terms_url=terms_url,
+        haven_url=haven_url,
     )
     typer.echo(f"Wrote {path}; upload it in Teams: Apps → Manage your apps → Upload an app.")
 
 
 app.command("digest")(one_line_errors(digest))
+app.add_typer(secrets_app, name="secrets")
+app.add_typer(privacy_app, name="privacy")
+app.command("check")(one_line_errors(check))

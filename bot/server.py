@@ -59,7 +59,9 @@ async def healthz(request: web.Request) -> web.Response:
 async def start_scheduler(app: web.Application) -> None:
     """Start the scheduler in this loop if this process wins the scheduler lock."""
     state = app[STATE]
-    runtime = jobs.Runtime(engine=state.engine, notifiers=state.notifiers)
+    runtime = jobs.Runtime(
+        engine=state.engine, notifiers=state.notifiers, privacy=state.settings.privacy_policy
+    )
     jobs.install_runtime(runtime)
     install_chart_renderer(lambda document: (render_chart(document), chart_alt_text(document)))
     try:

@@ -6,7 +6,9 @@ from typing import Literal
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from rituals.privacy.policy import PrivacyPolicy
 from rituals.relay import decode_relay_key
+from storage.secret_box import KeyRing
 
 
 class Settings(BaseSettings):
@@ -15,6 +17,8 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_file=".env", extra="ignore", populate_by_name=True)
 
     database_url: str = Field(default="", alias="DATABASE_URL")
+    # Production refuses SQLite unless the admin says they know (one process, one machine).
+    allow_sqlite: bool = Field(default=False, alias="HAVEN_ALLOW_SQLITE")
     port: int = Field(default=3978, alias="PORT", ge=0, le=65535)
     haven_env: Literal["development", "production"] = Field(
         default="development", alias="HAVEN_ENV"
@@ -22,20 +26,25 @@ class Settings(BaseSettings):
     sentiment_analyser: Literal["combined", "textblob", "vader"] = Field(
         default="combined", alias="HAVEN_SENTIMENT_ANALYSER"
     )
-    relay_key: str = Field(default="", alias="HAVEN_RELAY_KEY")
-    # Keys the duplicate guards of anonymous answers (bot.guard_secret derives a sub-key from it).
+    relay_key: str = Field(default="", alias="HAVEN_RELAY_KEY", repr=False)
+    # `id:key[,id:key…]`, the current key first: seals Slack tokens at rest (storage/secret_box.py)
+    # and keys the duplicate guards of anonymous answers (bot.guard_secret derives a sub-key).
     secret_key: str = Field(default="", alias="HAVEN_SECRET_KEY", repr=False)
+    # Days a leader may reply to an anonymous answer after its question closes; then the seal goes.
+    reply_window_days: int = Field(default=30, alias="HAVEN_REPLY_WINDOW_DAYS", ge=1, le=365)
+    # Days between an uninstall (or removal from a Teams tenant) and erasing the workspace.
+    uninstall_grace_days: int = Field(default=30, alias="HAVEN_UNINSTALL_GRACE_DAYS", ge=0, le=365)
     # One log line per HTTP request; off by default (the load balancer logs requests, and the
     # line costs about a tenth of a Slack click's CPU).
     access_log: bool = Field(default=False, alias="HAVEN_ACCESS_LOG")
-    slack_bot_token: str = Field(default="", alias="SLACK_BOT_TOKEN")
-    slack_signing_secret: str = Field(default="", alias="SLACK_SIGNING_SECRET")
-    slack_app_token: str = Field(default="", alias="SLACK_APP_TOKEN")
+    slack_bot_token: str = Field(default="", alias="SLACK_BOT_TOKEN", repr=False)
+    slack_signing_secret: str = Field(default="", alias="SLACK_SIGNING_SECRET", repr=False)
+    slack_app_token: str = Field(default="", alias="SLACK_APP_TOKEN", repr=False)
     slack_client_id: str = Field(default="", alias="SLACK_CLIENT_ID")
-    slack_client_secret: str = Field(default="", alias="SLACK_CLIENT_SECRET")
+    slack_client_secret: str = Field(default="", alias="SLACK_CLIENT_SECRET", repr=False)
     slack_api_url: str = Field(default="https://slack.com/api/", alias="SLACK_API_URL")
     microsoft_app_id: str = Field(default="", alias="MICROSOFT_APP_ID")
-    microsoft_app_password: str = Field(default="", alias="MICROSOFT_APP_PASSWORD")
+    microsoft_app_password: str = Field(default="", alias="MICROSOFT_APP_PASSWORD", repr=False)
     microsoft_app_type: str = Field(default="MultiTenant", alias="MICROSOFT_APP_TYPE")
     microsoft_app_tenant_id: str = Field(default="", alias="MICROSOFT_APP_TENANT_ID")
     # Teams without Bot Framework auth, for the Bot Framework Emulator; refused in production.
@@ -45,6 +54,19 @@ class Settings(BaseSettings):
     def relay_key_bytes(self) -> bytes | None:
         """Return the key that seals authors of anonymous answers for replies, or None when unset."""
         return decode_relay_key(self.relay_key) if self.relay_key else None
+
+    @property
+    def secret_key_ring(self) -> KeyRing | None:
+        """Return the keys that seal secrets at rest, or None when HAVEN_SECRET_KEY is unset."""
+        return KeyRing.parse(self.secret_key) if self.secret_key else None
+
+    @property
+    def privacy_policy(self) -> PrivacyPolicy:
+        """Return the process-wide privacy settings (reply window, uninstall grace period)."""
+        return PrivacyPolicy(
+            reply_window_days=self.reply_window_days,
+            uninstall_grace_days=self.uninstall_grace_days,
+        )
 
     @property
     def slack_enabled(self) -> bool:

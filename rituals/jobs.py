@@ -1,8 +1,9 @@
 """Scheduler jobs: module-level functions taking ids, so a persistent job store can hold them."""
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy.engine import Engine
@@ -12,6 +13,8 @@ from rituals.context import RitualScope, answer_window
 from rituals.errors import HavenError
 from rituals.lifecycle import close_occurrence, open_occurrence, send_reminders
 from rituals.ports import NotifierRegistry
+from rituals.privacy.daily import run_daily_privacy
+from rituals.privacy.policy import PrivacyPolicy
 from rituals.scheduling import due_time
 from storage.db import session_scope
 from storage.occurrences import active_rituals, open_occurrences
@@ -26,6 +29,7 @@ class Runtime:
     engine: Engine
     notifiers: NotifierRegistry
     scheduler: Any = None  # the running AsyncIOScheduler, for the periodic re-sync
+    privacy: PrivacyPolicy = field(default_factory=PrivacyPolicy)
 
 
 _runtime: Runtime | None = None
@@ -116,6 +120,14 @@ async def sweep_job() -> None:
             await _guarded(close_job, occurrence_id)
         elif reminding:
             await _guarded(remind_job, occurrence_id)
+
+
+async def privacy_job() -> None:
+    """Delete what is past retention, expired relay seals and workspaces past their grace period."""
+    runtime = current_runtime()
+    await asyncio.to_thread(
+        run_daily_privacy, engine=runtime.engine, policy=runtime.privacy, now=utcnow()
+    )
 
 
 async def _guarded(job: Callable[[int], Awaitable[object]], target_id: int) -> None:

@@ -21,6 +21,7 @@ from apscheduler.events import EVENT_SCHEDULER_START, SchedulerEvent
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.schedulers.base import STATE_STOPPED, BaseScheduler
+from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 from sqlmodel import Session
 
@@ -41,6 +42,7 @@ SWEEP_GRACE_SECONDS = 3600
 SYNC_MINUTES = 5
 DIGEST_JOB_ID = "haven:digests"
 DIGEST_MINUTES = 5
+PRIVACY_JOB_ID = "haven:privacy"
 
 # Ritual job ids to keep, for schedulers synced before start() (see _remove_stale_jobs_at_start).
 _wanted_at_start: "WeakKeyDictionary[BaseScheduler, set[str]]" = WeakKeyDictionary()
@@ -128,6 +130,16 @@ def _add_housekeeping_jobs(scheduler: BaseScheduler) -> None:
             coalesce=True,
             misfire_grace_time=SWEEP_GRACE_SECONDS,
         )
+    # A cron trigger, not an interval: a restart must not push the daily pass back a day.
+    scheduler.add_job(
+        jobs.privacy_job,
+        trigger=CronTrigger(hour=3, minute=15, timezone=UTC),
+        id=PRIVACY_JOB_ID,
+        name="Haven: retention, expired relay seals, uninstalled workspaces",
+        replace_existing=True,
+        coalesce=True,
+        misfire_grace_time=24 * 3600,
+    )
 
 
 def _remove_stale_jobs(scheduler: BaseScheduler, wanted: set[str]) -> None:

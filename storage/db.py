@@ -1,5 +1,6 @@
 """Database engine and sessions: a SQLite file by default, PostgreSQL when DATABASE_URL says so."""
 
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
@@ -29,10 +30,30 @@ def _configure_sqlite_connection(dbapi_connection, _record) -> None:  # type: ig
     # instead of at every commit: still crash-safe for the process, far fewer fsyncs per answer.
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
-    # Deleted rows are overwritten with zeros, so a rewritten anonymous answer leaves no old copy
-    # (with its key and place) in the file; storage.old_versions truncates the WAL after.
+    # Deleted rows are overwritten with zeros, so a rewritten anonymous answer, an erased row or a
+    # replaced secret leaves no old copy in the file; storage.old_versions truncates the WAL after.
     cursor.execute("PRAGMA secure_delete=ON")
     cursor.close()
+
+
+def sqlite_path(url: str) -> Path | None:
+    """Return the file of a SQLite URL, or None for other databases and in-memory SQLite."""
+    if not url.startswith("sqlite") or "///" not in url:
+        return None
+    db_path = url.split("///", 1)[-1].split("?", 1)[0]
+    return Path(db_path) if db_path and db_path != ":memory:" else None
+
+
+def make_private_sqlite_file(url: str) -> None:
+    """Create the SQLite file (and fix an existing one) readable by this user only."""
+    path = sqlite_path(normalize_url(url))
+    if path is None or not path.parent.is_dir():
+        return  # SQLite itself says the directory is missing
+    # SQLite gives the WAL and shared-memory files the mode of the database file.
+    os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
+    for file in (path, Path(f"{path}-wal"), Path(f"{path}-shm"), Path(f"{path}-journal")):
+        if file.exists():
+            file.chmod(0o600)
 
 
 @lru_cache(maxsize=8)
@@ -40,13 +61,21 @@ def get_engine(url: str | None = None) -> Engine:
     """Return the (cached) engine for a database URL."""
     url = normalize_url(url)
     if url.startswith("sqlite"):
-        db_path = url.split("///", 1)[-1]
-        if db_path and db_path != ":memory:":
-            Path(db_path).parent.mkdir(parents=True, exist_ok=True)
+        path = sqlite_path(url)
+        if path is not None:
+            path.parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        event.listen(engine, "do_connect", lambda *_: make_private_sqlite_file(url))
         event.listen(engine, "connect", _configure_sqlite_connection)
         return engine
     return create_engine(url, pool_pre_ping=True)
+
+
+def flush_erased_pages(engine: Engine) -> None:
+    """Copy SQLite's write-ahead log into the file and empty it, so old page versions are gone."""
+    if engine.dialect.name == "sqlite":
+        with engine.connect() as connection:
+            connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
 
 
 @contextmanager

@@ -5,7 +5,7 @@ from pathlib import Path
 from alembic import command
 from alembic.config import Config
 
-from storage.db import normalize_url
+from storage.db import make_private_sqlite_file, normalize_url, sqlite_path
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 
@@ -20,4 +20,8 @@ def alembic_config(url: str | None) -> Config:
 
 def upgrade(url: str | None, revision: str = "head") -> None:
     """Bring the database at url up to the given revision."""
+    path = sqlite_path(normalize_url(url))
+    if path is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    make_private_sqlite_file(normalize_url(url))
     command.upgrade(alembic_config(url), revision)

@@ -8,12 +8,15 @@ from sqlmodel import Session, select
 from bot.slack import ids
 from bot.slack.digest_blocks import digest_blocks
 from bot.slack.kit import Block, actions, button, divider, escape, header, section
+from bot.slack.privacy_blocks import privacy_blocks
 from bot.slack.views import KIND_LABELS
 from rituals.clock import local_iso_week, utcnow
 from rituals.digest import build_digest, last_complete_week
+from rituals.privacy.policy import DEFAULT_RETENTION_DAYS, PrivacyPolicy
 from storage.models import Answer, Member, Story, Team, Workspace
 from storage.models_slack import SlackUser
 from storage.occurrences import rituals_of_team
+from storage.person_rows import retention_of_person
 
 MAX_BLOCKS = 100  # Slack's limit for a Home tab
 
@@ -130,7 +133,14 @@ def admin_rituals(*, session: Session, teams: list[Team]) -> list[Block]:
     return blocks
 
 
-def home_view(*, session: Session, team_id: str, user_id: str, is_admin: bool) -> dict[str, Any]:
+def home_view(
+    *,
+    session: Session,
+    team_id: str,
+    user_id: str,
+    is_admin: bool,
+    policy: PrivacyPolicy | None = None,
+) -> dict[str, Any]:
     """Return the Home tab for one person."""
     teams = teams_of_workspace(session=session, team_id=team_id)
     led = {
@@ -152,8 +162,13 @@ def home_view(*, session: Session, team_id: str, user_id: str, is_admin: bool) -
         blocks.append(divider())
         for team in leader_teams:
             blocks += latest_digest(session=session, team=team)
+    retention = retention_of_person(session=session, user_id=user_id)
+    own_data = privacy_blocks(
+        retention_days=retention or DEFAULT_RETENTION_DAYS, policy=policy or PrivacyPolicy()
+    )
     blocks += [
         divider(),
         *about_you(session=session, teams=teams, team_id=team_id, user_id=user_id),
     ]
-    return {"type": "home", "blocks": blocks[:MAX_BLOCKS]}
+    # Your data and its buttons come last but are never cut by Slack's block limit.
+    return {"type": "home", "blocks": blocks[: MAX_BLOCKS - len(own_data)] + own_data}

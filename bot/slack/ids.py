@@ -11,6 +11,8 @@ RELAY_REPLY = "haven_relay_reply"
 HOME_EDIT = "haven_home_edit"
 HOME_PAUSE = "haven_home_pause"
 HOME_RESUME = "haven_home_resume"
+PRIVACY_EXPORT = "haven_privacy_export"
+PRIVACY_ERASE = "haven_privacy_erase"
 
 CHECKIN_WORD_VIEW = "haven_checkin_word_view"
 FAILURE_STORY_VIEW = "haven_failure_story_view"
@@ -19,6 +21,7 @@ RELAY_VIEW = "haven_relay_view"
 SETUP_VIEW = "haven_setup_view"
 RITUAL_EDIT_VIEW = "haven_ritual_edit_view"
 DIGEST_COMMIT_VIEW = "haven_digest_commit_view"
+PRIVACY_ERASE_VIEW = "haven_privacy_erase_view"
 
 COMMAND = "/haven"
 

@@ -113,6 +113,10 @@ class SlackPeople:
         self._memory.pop((team_id, user_id), None)
         return channel
 
+    def forget_person(self, *, team_id: str, user_id: str) -> None:
+        """Drop a person from the in-memory cache (their rows are erased by the core)."""
+        self._memory.pop((team_id, user_id), None)
+
     def forget_workspace(self, *, team_id: str) -> int:
         """Delete everything cached about a workspace's people (on uninstall); return how many."""
         self._memory = {key: row for key, row in self._memory.items() if key[0] != team_id}

@@ -1,5 +1,6 @@
 """What the Slack side of Haven runs on: clients, the people cache, the notifier and the stores."""
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -15,7 +16,11 @@ from bot.slack.people import SlackPeople
 from bot.slack.web import SlackClients
 from rituals.checkin_batch import CheckinRecorder
 from rituals.ports import NotifierRegistry
-from storage.db import get_engine, normalize_url
+from rituals.privacy.policy import PrivacyPolicy
+from rituals.privacy.workspace_erasure import cancel_erasure
+from storage.db import get_engine, normalize_url, session_scope
+
+log = logging.getLogger(__name__)
 
 
 def multi_workspace(settings: Settings) -> bool:
@@ -35,6 +40,7 @@ class SlackRuntime:
     state_store: AsyncOAuthStateStore | None = None
     rituals_changed: Callable[[], None] = field(default=lambda: None)
     app_token: str = ""  # Socket Mode
+    privacy: PrivacyPolicy = field(default_factory=PrivacyPolicy)
     checkins: CheckinRecorder = field(init=False)  # writes check-in clicks in batches
 
     def __post_init__(self) -> None:
@@ -72,11 +78,20 @@ def build_slack_notifier(*, settings: Settings, engine: Engine | None = None) ->
     """Return the Slack notifier for a process without the server (the CLI's `rituals run`)."""
     engine = engine or get_engine(normalize_url(settings.database_url))
     store = (
-        installation_stores(engine=engine, client_id=settings.slack_client_id)[0]
+        installation_stores(
+            engine=engine, client_id=settings.slack_client_id, ring=settings.secret_key_ring
+        )[0]
         if multi_workspace(settings)
         else None
     )
     return build_notifier(settings=settings, engine=engine, installation_store=store)
+
+
+def keep_workspace(*, engine: Engine, team_id: str) -> None:
+    """Cancel the erasure of a workspace that installed Haven again within its grace period."""
+    with session_scope(engine) as session:
+        if cancel_erasure(session=session, platform="slack", external_id=team_id):
+            log.info("Slack workspace %s installed Haven again: its erasure is cancelled", team_id)
 
 
 def build_runtime(
@@ -86,7 +101,10 @@ def build_runtime(
     installation_store = state_store = None
     if multi_workspace(settings):
         installation_store, state_store = installation_stores(
-            engine=engine, client_id=settings.slack_client_id
+            engine=engine,
+            client_id=settings.slack_client_id,
+            ring=settings.secret_key_ring,
+            on_install=lambda team_id: keep_workspace(engine=engine, team_id=team_id),
         )
     return SlackRuntime(
         engine=engine,
@@ -100,4 +118,5 @@ def build_runtime(
         relay_key=settings.relay_key_bytes,
         installation_store=installation_store,
         state_store=state_store,
+        privacy=settings.privacy_policy,
     )

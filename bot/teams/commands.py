@@ -9,7 +9,16 @@ RITUAL_VERBS = {
     "resume": "ritual_resume",
     "run": "ritual_run",
 }
-SIMPLE = {"help": "help", "setup": "setup_form", "status": "status", "leaders": "leaders_form"}
+SIMPLE = {
+    "help": "help",
+    "setup": "setup_form",
+    "status": "status",
+    "leaders": "leaders_form",
+    "privacy": "privacy",
+    "retention": "retention",
+}
+# What people type when they mean their own data: all of it opens the privacy card.
+PRIVACY_PHRASES = ("export my data", "my data", "erase me", "forget me", "delete me")
 
 
 def parse_command(text: str) -> dict[str, Any] | None:
@@ -18,8 +27,12 @@ def parse_command(text: str) -> dict[str, Any] | None:
     if not words:
         return {"haven": "help"}
     head = words[0].lower().lstrip("/")
+    if " ".join(words).lower() in PRIVACY_PHRASES:
+        return {"haven": "privacy"}
     if head in SIMPLE and len(words) == 1:
         return {"haven": SIMPLE[head]}
+    if head == "retention" and len(words) == 2:
+        return {"haven": "retention_set", "days": words[1]}
     if head != "rituals":
         return None
     verb = words[1].lower() if len(words) > 1 else "list"

@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlmodel import Session
 
-from bot.teams import admin_actions, digest_actions, ritual_actions
+from bot.teams import admin_actions, digest_actions, privacy_actions, ritual_actions
 from bot.teams.activities import Actor
 from bot.teams.rights import NOT_ADMIN, may_administer
 from bot.teams.runtime import Reply, TeamsRuntime
@@ -46,6 +46,12 @@ ACTIONS: dict[str, Route] = {
     "ritual_run": Route(admin_actions.run_now, admin=True),
     "leaders_form": Route(admin_actions.show_leaders, admin=True),
     "leaders": Route(admin_actions.save_leaders, admin=True),
+    "privacy": Route(privacy_actions.show_privacy),
+    "privacy_export": Route(privacy_actions.export),
+    "privacy_erase_confirm": Route(privacy_actions.confirm_erase),
+    "privacy_erase": Route(privacy_actions.erase),
+    "retention": Route(privacy_actions.retention),
+    "retention_set": Route(privacy_actions.change_retention, admin=True),
 }
 
 

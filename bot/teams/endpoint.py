@@ -33,6 +33,13 @@ def parse_activity(body: Any) -> Activity | str:
     return activity
 
 
+def lasts_a_limited_time(authenticated: Any) -> bool:
+    """Return whether an authenticated request's token carries an expiry (botbuilder allows none)."""
+    identity = getattr(authenticated, "claims_identity", None)
+    claims = getattr(identity, "claims", None) or {}
+    return isinstance(claims.get("exp"), int | float)
+
+
 def messages_handler(
     *, adapter: CloudAdapter, bot: Bot, auth: TeamsAuth
 ) -> Callable[[web.Request], Awaitable[web.Response]]:
@@ -58,6 +65,11 @@ def messages_handler(
         except Exception as error:  # PermissionError, a JWT that does not decode, keys unreachable
             log.warning("rejected a Teams request: %s", type(error).__name__)
             return web.json_response({"error": "Unauthorized"}, status=401)
+        if auth.required and not lasts_a_limited_time(authenticated):
+            log.warning("rejected a Teams request: the token has no exp claim")
+            return web.json_response(
+                {"error": "Unauthorized: the token has no expiry (exp)"}, status=401
+            )
         response = await adapter.process_activity(authenticated, activity, bot.on_turn)
         if response is None:
             return web.Response(status=201)

@@ -18,6 +18,8 @@ COMMANDS = (
     ),
     ("leaders", "Choose who receives the weekly digest and may reply to anonymous feedback."),
     ("status", "Show the team's setup in a few lines."),
+    ("privacy", "In our personal chat: get a copy of your data, or erase it."),
+    ("retention", "How long the team's answers are kept; `retention DAYS` sets it."),
 )
 KIND_TITLES = {
     "checkin": "Meeting check-in",

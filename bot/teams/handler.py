@@ -26,12 +26,14 @@ from bot.teams.dispatch import run_action
 from bot.teams.forms import welcome_card
 from bot.teams.meeting import open_meeting_checkin
 from bot.teams.notifier import PersonUnreachable
-from bot.teams.removal import pause_after_removal
+from bot.teams.removal import erase_tenant_if_gone, pause_after_removal
 from bot.teams.retry import with_retries
 from bot.teams.roster import entries_of, fetch_roster
 from bot.teams.runtime import Reply, TeamsRuntime
 from bot.teams.threads import count_reactions, record_thread_reply
+from rituals.clock import utcnow
 from rituals.errors import HavenError
+from rituals.privacy.workspace_erasure import cancel_erasure
 
 log = logging.getLogger(__name__)
 REMEMBERED = {
@@ -148,8 +150,9 @@ class HavenTeamsBot(TeamsActivityHandler):
         added: list[ChannelAccount] = activity.members_added or []
         removed: list[ChannelAccount] = activity.members_removed or []
         if any(member.id == bot_id for member in removed):
-            self._left(activity)
+            await self._left(activity)
         elif any(member.id == bot_id for member in added):
+            self._back(activity)
             await self._sync_roster(turn_context)
             await turn_context.send_activity(
                 reply_activity(Reply("Hi, I'm Haven", card=welcome_card(kind=kind_of(activity))))
@@ -166,11 +169,12 @@ class HavenTeamsBot(TeamsActivityHandler):
 
     async def on_installation_update_add(self, turn_context: TurnContext) -> None:
         """Read the roster of the team or chat Haven was installed in."""
+        self._back(turn_context.activity)
         await self._sync_roster(turn_context)
 
     async def on_installation_update_remove(self, turn_context: TurnContext) -> None:
         """Pause the rituals of the channel Haven was uninstalled from."""
-        self._left(turn_context.activity)
+        await self._left(turn_context.activity)
 
     async def on_teams_meeting_start_event(self, meeting: Any, turn_context: TurnContext) -> None:
         """Open the channel team's check-in in the chat of the meeting that started."""
@@ -181,15 +185,45 @@ class HavenTeamsBot(TeamsActivityHandler):
         except HavenError as error:
             log.warning("meeting check-in not opened: %s", error)
 
-    def _left(self, activity: Activity) -> None:
+    async def _left(self, activity: Activity) -> None:
         conversation_id = base_conversation(activity.conversation.id)
         with Session(self.runtime.engine) as session:
             teams = pause_after_removal(session=session, conversation_id=conversation_id)
+            erase_on = erase_tenant_if_gone(
+                session=session,
+                tenant_id=tenant_of(activity),
+                now=utcnow(),
+                grace_days=self.runtime.privacy.uninstall_grace_days,
+            )
         log.warning(
             "Haven was removed from Teams conversation %s; paused the rituals of %s",
             conversation_id,
             ", ".join(teams) or "no team",
         )
+        if erase_on is not None:
+            await self._tell_erasure(activity, erase_on.date().isoformat())
+
+    def _back(self, activity: Activity) -> None:
+        """Cancel the tenant's erasure: Haven was added again within the grace period."""
+        with Session(self.runtime.engine) as session:
+            cancel_erasure(session=session, platform="teams", external_id=tenant_of(activity))
+
+    async def _tell_erasure(self, activity: Activity, day: str) -> None:
+        """Tell the person who removed Haven when the tenant's data will be erased."""
+        remover = activity.from_property.id if activity.from_property else ""
+        text = (
+            "Haven is no longer in any team or chat of your organisation. Unless it is added "
+            f"back, everything it holds for your organisation is erased on {day}."
+        )
+        log.info("the tenant's data is erased on %s unless Haven is added back", day)
+        if not remover:
+            return
+        try:
+            await self.runtime.teams.send_to_person(
+                user_id=remover, activity=MessageFactory.text(text)
+            )
+        except (PersonUnreachable, HavenError) as error:
+            log.info("the erasure date could not be delivered: %s", type(error).__name__)
 
     @staticmethod
     def _roster_id(activity: Activity) -> str:

@@ -11,6 +11,7 @@ from bot.teams.adapter import build_adapter, teams_auth
 from bot.teams.endpoint import messages_handler
 from bot.teams.handler import HavenTeamsBot
 from bot.teams.notifier import TeamsNotifier
+from bot.teams.privacy_tab import TAB_PATH, privacy_tab_handler
 from bot.teams.runtime import TeamsRuntime
 from storage.db import get_engine, normalize_url
 
@@ -41,11 +42,16 @@ def mount_teams(*, app: web.Application, state: "ServerState") -> None:
         notifiers=state.notifiers,
         teams=notifier,
         relay_key=state.settings.relay_key_bytes,
+        privacy=state.settings.privacy_policy,
     )
     app[TEAMS] = runtime
     bot = HavenTeamsBot(runtime=runtime)
     app.router.add_post(
         "/api/messages", messages_handler(adapter=notifier.adapter, bot=bot, auth=auth)
+    )
+    app.router.add_get(
+        TAB_PATH,
+        privacy_tab_handler(policy=state.settings.privacy_policy, bot_id=auth.app_id),
     )
     if auth.required:
         log.info("Teams on: POST /api/messages checks Bot Framework tokens for app %s", auth.app_id)

@@ -9,6 +9,7 @@ from typing import Any
 
 from bot.teams.forms import COMMANDS
 from bot.teams.icons import ACCENT, color_icon, outline_icon
+from bot.teams.privacy_tab import TAB_PATH
 from rituals.errors import HavenError
 
 MANIFEST_VERSION = "1.29"
@@ -21,7 +22,7 @@ RSC_PERMISSIONS = (
     "OnlineMeeting.ReadBasic.Chat",
 )
 CHANNEL_COMMANDS = ("help", "setup", "rituals", "leaders", "status")
-PERSONAL_COMMANDS = ("help",)
+PERSONAL_COMMANDS = ("help", "privacy")
 
 
 def app_version() -> str:
@@ -39,10 +40,28 @@ def _commands(names: tuple[str, ...]) -> list[dict[str, str]]:
     return [{"title": name, "description": described[name][:4000]} for name in names]
 
 
+def privacy_tab(haven_url: str) -> dict[str, Any]:
+    """Return the "Your data" personal tab, served by Haven at haven_url."""
+    base = haven_url.rstrip("/")
+    return {
+        "entityId": "haven-your-data",
+        "name": "Your data",
+        "contentUrl": f"{base}{TAB_PATH}",
+        "websiteUrl": f"{base}{TAB_PATH}",
+        "scopes": ["personal"],
+    }
+
+
 def manifest(
-    *, bot_id: str, app_id: str, website_url: str, privacy_url: str, terms_url: str
+    *,
+    bot_id: str,
+    app_id: str,
+    website_url: str,
+    privacy_url: str,
+    terms_url: str,
+    haven_url: str | None = None,
 ) -> dict[str, Any]:
-    """Return Haven's Teams app manifest (schema 1.29)."""
+    """Return Haven's Teams app manifest (schema 1.29); with haven_url, the "Your data" tab."""
     for label, value in (("MICROSOFT_APP_ID", bot_id), ("--app-id", app_id)):
         if not GUID.match(value or ""):
             raise HavenError(
@@ -52,9 +71,12 @@ def manifest(
         ("--website-url", website_url),
         ("--privacy-url", privacy_url),
         ("--terms-url", terms_url),
+        *([("--haven-url", haven_url)] if haven_url is not None else []),
     ):
         if not url.lower().startswith("https://"):
             raise HavenError(f"{label} must be an https:// address, not '{url}'")
+    tabs = {"staticTabs": [privacy_tab(haven_url)]} if haven_url else {}
+    domains = [re.sub(r"^https://([^/:]+).*$", r"\1", haven_url)] if haven_url else []
     return {
         "$schema": f"https://developer.microsoft.com/en-us/json-schemas/teams/v{MANIFEST_VERSION}/MicrosoftTeams.schema.json",
         "manifestVersion": MANIFEST_VERSION,
@@ -89,8 +111,9 @@ def manifest(
                 ],
             }
         ],
+        **tabs,
         "permissions": ["identity", "messageTeamMembers"],
-        "validDomains": [],
+        "validDomains": domains,
         "webApplicationInfo": {"id": bot_id, "resource": "https://RscPermission"},
         "authorization": {
             "permissions": {
@@ -110,6 +133,7 @@ def write_package(
     app_id: str | None = None,
     privacy_url: str | None = None,
     terms_url: str | None = None,
+    haven_url: str | None = None,
 ) -> Path:
     """Write the zip Teams uploads: manifest.json, color.png (192×192) and outline.png (32×32)."""
     base = website_url.rstrip("/")
@@ -119,6 +143,7 @@ def write_package(
         website_url=website_url,
         privacy_url=privacy_url or f"{base}/privacy",
         terms_url=terms_url or f"{base}/terms",
+        haven_url=haven_url,
     )
     output.parent.mkdir(parents=True, exist_ok=True)
     with zipfile.ZipFile(output, "w", compression=zipfile.ZIP_DEFLATED) as archive:

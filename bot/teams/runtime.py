@@ -1,12 +1,13 @@
 """What the Teams handlers work with, and what they answer the person who acted."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy.engine import Engine
 
 from bot.teams.notifier import TeamsNotifier
 from rituals.ports import NotifierRegistry
+from rituals.privacy.policy import PrivacyPolicy
 
 
 @dataclass
@@ -17,6 +18,7 @@ class TeamsRuntime:
     notifiers: NotifierRegistry
     teams: TeamsNotifier
     relay_key: bytes | None
+    privacy: PrivacyPolicy = field(default_factory=PrivacyPolicy)
 
 
 @dataclass(frozen=True)

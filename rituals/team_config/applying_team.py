@@ -39,6 +39,7 @@ def _team_values(team_config: TeamConfig) -> dict[str, object]:
         "working_days": ",".join(team_config.working_days),
         "threshold_numbers": thresholds.numbers,
         "threshold_texts": thresholds.texts,
+        "retention_days": team_config.retention_days,
         "members_from_channel": team_config.members is None,
     }
 

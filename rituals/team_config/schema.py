@@ -7,6 +7,11 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationInfo, field_validator
 
 from rituals.anonymity import DEFAULT_NUMBERS, DEFAULT_TEXTS, MINIMUM_THRESHOLD
+from rituals.privacy.policy import (
+    DEFAULT_RETENTION_DAYS,
+    MAXIMUM_RETENTION_DAYS,
+    MINIMUM_RETENTION_DAYS,
+)
 from rituals.scheduling import WEEKDAYS
 from rituals.team_config.cron import cron_problem
 from rituals.team_config.shown import shown
@@ -77,6 +82,10 @@ class TeamConfig(ConfigSection):
     leaders: list[UserId] = Field(default_factory=list)
     members: list[UserId] | None = None  # None: everyone in the channel
     anonymity_threshold: ThresholdsConfig = Field(default_factory=ThresholdsConfig)
+    # Days answers and texts are kept before the daily job deletes them; weekly figures stay.
+    retention_days: int = Field(
+        default=DEFAULT_RETENTION_DAYS, ge=MINIMUM_RETENTION_DAYS, le=MAXIMUM_RETENTION_DAYS
+    )
     rituals: list[RitualConfig] = Field(default_factory=list)
 
     @field_validator("timezone")

@@ -12,6 +12,7 @@ from bot.slack.listeners import (
     feedback,
     home,
     installs,
+    privacy,
     pulse,
     relay,
 )
@@ -22,7 +23,18 @@ ANYTHING = re.compile(".*")
 
 def register_all(app: AsyncApp, runtime: SlackRuntime) -> None:
     """Register every listener; the catch-alls last, so only unknown payloads reach them."""
-    for module in (checkin, failure, feedback, pulse, relay, admin, home, installs, digest):
+    for module in (
+        checkin,
+        failure,
+        feedback,
+        pulse,
+        relay,
+        admin,
+        home,
+        installs,
+        digest,
+        privacy,
+    ):
         module.register(app, runtime)
     app.action(ANYTHING)(ignore)
     app.view(ANYTHING)(ignore)

@@ -6,6 +6,7 @@ from sqlmodel import Session
 from bot.slack import commands, ids, views
 from bot.slack.leaders import name_leaders
 from bot.slack.listeners.common import field_error
+from bot.slack.listeners.privacy import own_data_blocks, retention_reply
 from bot.slack.middleware import AdminOnly
 from bot.slack.runtime import SlackRuntime
 from rituals import admin
@@ -96,6 +97,12 @@ def register(app: AsyncApp, runtime: SlackRuntime) -> None:
         if asked.verb == "help":
             await ack(commands.HELP)
             return
+        if asked.verb == "privacy":
+            await ack(
+                text="Your data in Haven",
+                blocks=own_data_blocks(runtime, user_id=context.user_id),
+            )
+            return
         if asked.verb == "setup":
             await ack()
             await client.views_open(
@@ -131,6 +138,8 @@ def register(app: AsyncApp, runtime: SlackRuntime) -> None:
                     await ack("\n".join(admin.status_lines(session=session, team=team)))
                 elif asked.verb == "leaders":
                     await ack(_leaders(session=session, team=team, people=people))
+                elif asked.verb == "retention":
+                    await ack(retention_reply(session=session, team=team, asked=asked))
                 elif asked.action in ("", "list"):
                     await ack(ritual_lines(session=session, team=team))
                 elif asked.action == "add":

@@ -21,7 +21,13 @@ async def publish_home(
     """Build and publish one person's Home tab."""
     allowed = await is_admin(runtime=runtime, team_id=team_id, user_id=user_id)
     with Session(runtime.engine) as session:
-        view = home_view(session=session, team_id=team_id, user_id=user_id, is_admin=allowed)
+        view = home_view(
+            session=session,
+            team_id=team_id,
+            user_id=user_id,
+            is_admin=allowed,
+            policy=runtime.privacy,
+        )
     await client.views_publish(user_id=user_id, view=view)
 
 

@@ -1,8 +1,15 @@
-"""Uninstall and token revocation: forget the workspace's tokens and cached profiles."""
+"""Uninstall and token revocation: forget the tokens and profiles; erase the rest after a grace period."""
+
+import logging
 
 from slack_bolt.async_app import AsyncApp
 
 from bot.slack.runtime import SlackRuntime
+from rituals.clock import utcnow
+from rituals.privacy.workspace_erasure import schedule_erasure
+from storage.db import session_scope
+
+log = logging.getLogger(__name__)
 
 
 def register(app: AsyncApp, runtime: SlackRuntime) -> None:
@@ -15,6 +22,20 @@ def register(app: AsyncApp, runtime: SlackRuntime) -> None:
                 enterprise_id=context.enterprise_id, team_id=context.team_id
             )
         runtime.people.forget_workspace(team_id=context.team_id)
+        with session_scope(runtime.engine) as session:
+            when = schedule_erasure(
+                session=session,
+                platform="slack",
+                external_id=context.team_id,
+                now=utcnow(),
+                grace_days=runtime.privacy.uninstall_grace_days,
+            )
+        # Nobody can be told in Slack any more (the token is gone); the Home tab said it beforehand.
+        log.info(
+            "Slack workspace %s uninstalled Haven: everything of it is erased on %s",
+            context.team_id,
+            when.date().isoformat(),
+        )
 
     @app.event("tokens_revoked")
     async def revoked(event, context) -> None:  # type: ignore[no-untyped-def]
