@@ -78,6 +78,7 @@ class PooledAnswers:
             for what in FIGURE_OF
         }
         self.records: list[FigureAudit] = []  # decisions to keep for the next digest
+        self._values: dict[str, dict[tuple[str, ...], float]] = {}  # as first published
         self._windows = {
             what: self._audit(what, [unit.iso_week for unit in units[what]], history)
             for what in FIGURE_OF
@@ -102,10 +103,14 @@ class PooledAnswers:
             unit_weeks=weeks,
             max_weeks=MAX_POOL_WEEKS,
             equation_of=lambda window: self._equation(what, window),
+            value_of=lambda window: (
+                self._mood(window) if what == "mood" else self._sentiment(window)
+            ),
             kept=history.audits.get(what),
         )
         if decisions.record is not None:
             self.records.append(decisions.record)
+        self._values[what] = decisions.values
         return decisions.windows
 
     def _equation(self, what: str, weeks: tuple[str, ...]) -> dict[int, int]:
@@ -125,13 +130,21 @@ class PooledAnswers:
         standing = standing_at(
             self.blocks[what], week, k=self.k, max_weeks=MAX_POOL_WEEKS, what=what
         )
-        if not standing.shown or standing.block is None:
+        if standing.block is None:  # answers gone (retention), the figure published before stays
+            return self._kept(what, week) or Figure(None, (week,), standing.reason)
+        if not standing.shown:
             return Figure(None, (week,), standing.reason)
         window = self._windows[what].get(standing.block.weeks)
         if window is None:
             return Figure(None, (week,), REVEALS_SOMEONE)
-        value = self._mood(window) if what == "mood" else self._sentiment(window)
-        return Figure(value, window)
+        return Figure(self._values[what][standing.block.weeks], window)
+
+    def _kept(self, what: str, week: str) -> Figure | None:
+        """Return the figure published for a block ending in week whose answers are gone."""
+        for block_weeks, window in self._windows[what].items():
+            if block_weeks[-1] == week and week not in self.blocks[what]:
+                return Figure(self._values[what][block_weeks], window)
+        return None
 
     def window(self, what: str, week: str) -> tuple[str, ...]:
         """Return the weeks behind the week's published figure (none when it has none)."""

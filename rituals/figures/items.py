@@ -42,6 +42,7 @@ class SafetyItems:
             for item in EDMONDSON_ITEMS
         }
         self.records: list[FigureAudit] = []  # decisions to keep for the next digest
+        self._values: dict[int, dict[tuple[str, ...], float]] = {}  # as first published
         self._windows = {
             item: self._audit(item, [unit.iso_week for unit in units[item]], history)
             for item in EDMONDSON_ITEMS
@@ -77,11 +78,18 @@ class SafetyItems:
             unit_weeks=weeks,
             max_weeks=ITEM_POOL_WEEKS,
             equation_of=lambda window: self._equation(item, window),
+            value_of=lambda window: self._value(item, window),
             kept=history.audits.get(f"item {item}"),
         )
         if decisions.record is not None:
             self.records.append(decisions.record)
+        self._values[item] = decisions.values
         return decisions.windows
+
+    def _value(self, item: int, weeks: tuple[str, ...]) -> float:
+        """Return the item's mean over its answers in the weeks, reverse-scored where it is."""
+        scores = [score for week in weeks for _, score in self._scores[(week, item)]]
+        return rounded(item_mean(item, scores))
 
     def _equation(self, item: int, weeks: tuple[str, ...]) -> dict[int, int]:
         """Return how many answers of each person an item score over these weeks averages."""
@@ -132,8 +140,8 @@ class SafetyItems:
         window = self._windows[item].get(standing.block.weeks)
         if window is None:
             return ItemScore(item, statement, reverse, None, (latest,), REVEALS_SOMEONE)
-        scores = [score for week in window for _, score in self._scores[(week, item)]]
-        return ItemScore(item, statement, reverse, rounded(item_mean(item, scores)), window)
+        value = self._values[item][standing.block.weeks]
+        return ItemScore(item, statement, reverse, value, window)
 
     def index(self, week: str) -> Figure:
         """Return the safety index as it stood at the end of the week, or why it is withheld."""

@@ -1,9 +1,11 @@
-"""Decide each block's published window once, continuing from the audit's stored record.
+"""Decide each block's published window and value once, continuing from the stored record.
 
 Blocks come only from final weeks, so a decision never changes: the record of what was decided
-through a week (and the equations still within the audit's horizon) lets the next digest start
-from there. A record that does not match the blocks of today's history is set aside and the
-audit replayed from the team's first week.
+through a week (each window with its value, and the equations still within the audit's horizon)
+lets the next digest start from there, and keeps a published value as it was when a person's
+answers are later erased. Blocks older than the history still kept (retention) are passed over;
+a record that does not match the blocks of today's history is set aside and the audit replayed
+from the team's first week.
 """
 
 import json
@@ -25,9 +27,10 @@ def week_number(iso_week: str) -> int:
 
 @dataclass(frozen=True)
 class Decisions:
-    """The window published for each block that reached k (absent when withheld)."""
+    """The window and value published for each block that reached k (absent when withheld)."""
 
     windows: dict[Weeks, Weeks]
+    values: dict[Weeks, float]
     record: FigureAudit | None  # what to keep for next time, None when nothing new was decided
 
 
@@ -38,6 +41,7 @@ def decide(
     unit_weeks: Sequence[str],
     max_weeks: int,
     equation_of: Callable[[Weeks], Equation],
+    value_of: Callable[[Weeks], float],
     kept: FigureAudit | None,
 ) -> Decisions:
     """Return each block's published window: widened back over earlier weeks if need be."""
@@ -45,14 +49,23 @@ def decide(
         {block.weeks: block for block in blocks if block.reached_k}.values(),
         key=lambda block: week_number(block.weeks[-1]),
     )
-    cached, audit = _resume(kept, ordered)
+    cached, audit = _resume(kept, ordered, first_week=unit_weeks[0] if unit_weeks else None)
     through = week_number(kept.through_week) if cached is not None and kept else None
     windows: dict[Weeks, Weeks] = {}
-    decided: list[tuple[Weeks, Weeks | None]] = []
+    values: dict[Weeks, float] = {}
+    decided: list[tuple[Weeks, Weeks | None, float | None]] = []
+    if cached is not None:  # blocks older than the history kept: their decisions stay
+        current = {block.weeks for block in ordered}
+        for weeks, (window, value) in cached.items():
+            if weeks not in current:
+                decided.append((weeks, window, value))
+                if window is not None and value is not None:
+                    windows[weeks], values[weeks] = window, value
     for block in ordered:
         last = block.weeks[-1]
+        value = None
         if cached is not None and through is not None and week_number(last) <= through:
-            window = cached[block.weeks]
+            window, value = cached[block.weeks]
         else:
             window = first_published(
                 audit,
@@ -64,9 +77,10 @@ def decide(
                 equation_of=equation_of,
                 week_number=week_number(last),
             )
-        decided.append((block.weeks, window))
         if window is not None:
             windows[block.weeks] = window
+            values[block.weeks] = value if value is not None else value_of(window)
+        decided.append((block.weeks, window, values.get(block.weeks)))
     record = None
     if ordered and (kept is None or kept.through_week != ordered[-1].weeks[-1]):
         record = FigureAudit(
@@ -75,21 +89,23 @@ def decide(
             decisions=json.dumps(decided),
             equations=json.dumps(audit.state()),
         )
-    return Decisions(windows, record)
+    return Decisions(windows, values, record)
 
 
 def _resume(
-    kept: FigureAudit | None, ordered: list[Block]
-) -> tuple[dict[Weeks, Weeks | None] | None, Audit]:
+    kept: FigureAudit | None, ordered: list[Block], *, first_week: str | None
+) -> tuple[dict[Weeks, tuple[Weeks | None, float | None]] | None, Audit]:
     """Return the kept decisions and the audit to continue with, or none and a fresh audit."""
     if kept is None:
         return None, Audit()
     decided = {
-        tuple(weeks): tuple(window) if window else None
-        for weeks, window in json.loads(kept.decisions)
+        tuple(weeks): (tuple(window) if window else None, value)
+        for weeks, window, value in json.loads(kept.decisions)
     }
     through = week_number(kept.through_week)
     expected = {block.weeks for block in ordered if week_number(block.weeks[-1]) <= through}
-    if set(decided) != expected:
+    start = week_number(first_week) if first_week else through + 1
+    still_held = {weeks for weeks in decided if week_number(weeks[0]) >= start}
+    if not expected <= set(decided) or still_held - expected:
         return None, Audit()  # the history changed under the record: replay it
     return decided, Audit.from_state(json.loads(kept.equations))
