@@ -129,6 +129,7 @@ async def test_shared_mode_shows_each_answer_in_the_thread_once_then_updates_it(
         recorder.record(click(occurrence.id, "U2", 5)),
     )
     await recorder.record(click(occurrence.id, "U1", 4))
+    await recorder.settled()  # the thread replies follow the commit
     shared = [m for m in console.sent_to(ROOM) if isinstance(m, SharedCheckin)]
     assert [(m.mood, m.text) for m in shared] == [(2, "tired"), (5, None), (4, "tired")]
     assert len([d for d in console.deliveries if d.where == "thread"]) == 2  # U1's was updated
