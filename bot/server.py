@@ -14,11 +14,13 @@ from sqlalchemy.engine import Connection, Engine
 
 from bot.chart import chart_alt_text, render_chart
 from bot.console.notifier import ConsoleNotifier
+from bot.observability import metrics, timed, watch_lag
 from bot.platforms import Notifiers
 from bot.settings import Settings
 from rituals import jobs
 from rituals.digest_delivery import install_chart_renderer
 from rituals.errors import HavenError
+from rituals.metrics import SCHEDULING
 from rituals.scheduler import build_scheduler, sync_jobs
 from storage.db import get_engine, normalize_url, session_scope
 from storage.leader_lock import LockHeld, lock_holder, release, try_acquire
@@ -143,7 +145,9 @@ async def claim_scheduler(state: ServerState) -> bool:
         # Each ritual's job is due again from the start of its answer window: what fell due
         # while no replica scheduled opens now, once (the occurrence key refuses a second).
         scheduled = sync_jobs(scheduler=state.scheduler, session=session)
+    watch_lag(state.scheduler)
     state.scheduler.start()
+    SCHEDULING.set(1)
     log.info("replica %s schedules %d ritual job(s)", state.replica, len(scheduled))
     return True
 
@@ -170,6 +174,7 @@ async def stop_scheduler(app: web.Application) -> None:
         state.scheduler.shutdown(wait=False)
         await asyncio.sleep(0)  # APScheduler 3.11 finishes shutting down on the loop's next turn
     release(state.lock)
+    SCHEDULING.set(0)
     jobs.install_runtime(None)
     install_chart_renderer(None)
 
@@ -198,10 +203,11 @@ def create_app(
     # Slack and Teams register their notifiers when mount_platforms mounts them.
     notifiers = notifiers or Notifiers(by_platform={"console": ConsoleNotifier()})
     state = ServerState(settings=settings, engine=engine, notifiers=notifiers)
-    app = web.Application(client_max_size=1024 * 1024)
+    app = web.Application(client_max_size=1024 * 1024, middlewares=[timed])
     app[STATE] = state
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/readyz", readyz)
+    app.router.add_get("/metrics", metrics)
     mount_platforms(app=app, state=state)
     if schedule:
         app.on_startup.append(start_scheduler)

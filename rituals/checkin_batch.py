@@ -25,6 +25,7 @@ from sqlmodel import Session, col, select
 from rituals.checkin import CheckinReceipt, apply_checkin, require_mood, show_in_thread
 from rituals.context import RitualScope, require_open
 from rituals.errors import HavenError, InvalidAnswer, NotFound
+from rituals.metrics import ANSWERS_RECORDED, ANSWERS_REFUSED
 from rituals.ports import NotifierRegistry
 from storage.models import Answer, Member, Occurrence
 from storage.write_transaction import begin_writing
@@ -131,8 +132,10 @@ class CheckinRecorder:
                 if future.done():
                     continue
                 if isinstance(outcome, HavenError):
+                    ANSWERS_REFUSED.labels(kind="checkin").inc()
                     future.set_exception(outcome)
                 else:
+                    ANSWERS_RECORDED.labels(kind="checkin").inc()
                     future.set_result(outcome)
             self._follow_up = asyncio.create_task(
                 self._follow(clicks, outcomes, after=self._follow_up)
