@@ -151,7 +151,10 @@ class CheckinRecorder:
         """Name newcomers, then show shared answers, once the batch before has been followed."""
         if after is not None:
             await asyncio.wait([after])
-        await self._name_newcomers(clicks, outcomes)
+        try:
+            await self._name_newcomers(clicks, outcomes)
+        except Exception:  # the answers are stored; only their names are missing
+            log.exception("could not keep the names of newcomers")
         await self._show_shared(outcomes)
 
     async def _name_newcomers(
