@@ -199,7 +199,9 @@ def create_app(
     schedule: bool = True,
 ) -> web.Application:
     """Build the application; with schedule=False no scheduler runs (used by HTTP-only tests)."""
-    engine = engine or get_engine(normalize_url(settings.database_url))
+    engine = engine or get_engine(
+        normalize_url(settings.database_url), pool_size=settings.database_pool_size
+    )
     # Slack and Teams register their notifiers when mount_platforms mounts them.
     notifiers = notifiers or Notifiers(by_platform={"console": ConsoleNotifier()})
     state = ServerState(settings=settings, engine=engine, notifiers=notifiers)

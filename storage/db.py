@@ -32,9 +32,13 @@ def _configure_sqlite_connection(dbapi_connection, _record) -> None:  # type: ig
     cursor.close()
 
 
+DEFAULT_POOL_SIZE = 5  # connections kept open per process (PostgreSQL), as SQLAlchemy's default
+POOL_TIMEOUT_SECONDS = 10  # wait at most this long for a free connection, then fail clearly
+
+
 @lru_cache(maxsize=8)
-def get_engine(url: str | None = None) -> Engine:
-    """Return the (cached) engine for a database URL."""
+def get_engine(url: str | None = None, *, pool_size: int = DEFAULT_POOL_SIZE) -> Engine:
+    """Return the (cached) engine for a database URL, with pool_size connections on PostgreSQL."""
     url = normalize_url(url)
     if url.startswith("sqlite"):
         db_path = url.split("///", 1)[-1]
@@ -43,7 +47,13 @@ def get_engine(url: str | None = None) -> Engine:
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
         event.listen(engine, "connect", _configure_sqlite_connection)
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    return create_engine(
+        url,
+        pool_pre_ping=True,
+        pool_size=pool_size,
+        max_overflow=pool_size,
+        pool_timeout=POOL_TIMEOUT_SECONDS,
+    )
 
 
 @contextmanager

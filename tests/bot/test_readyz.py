@@ -2,7 +2,7 @@
 
 from aiohttp.test_utils import TestClient, TestServer
 
-from bot.server import create_app
+from bot.server import STATE, create_app
 from bot.settings import Settings
 from storage.migrate import upgrade
 
@@ -37,3 +37,18 @@ async def test_readyz_is_503_while_migrations_are_pending(tmp_path, notifiers):
     assert body["status"] == "not ready"
     assert body["migrations"].startswith("pending: 0004_slack, 0005_rollups")
     assert body["scheduler"] == {"this_replica": "standby", "held_by": None}
+
+
+def test_the_pool_size_is_a_setting(notifiers):
+    from storage.db import get_engine
+    from tests.conftest import fresh_postgres_schema
+
+    for url in fresh_postgres_schema():  # the pool matters on PostgreSQL; SQLite opens files
+        settings = Settings(DATABASE_URL=url, HAVEN_DATABASE_POOL_SIZE=7)
+        engine = create_app(settings=settings, notifiers=notifiers, schedule=False)[STATE].engine
+        try:
+            assert engine.pool.size() == 7
+            assert engine.pool.timeout() == 10
+        finally:
+            engine.dispose()
+            get_engine.cache_clear()
