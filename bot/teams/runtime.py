@@ -1,11 +1,12 @@
 """What the Teams handlers work with, and what they answer the person who acted."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy.engine import Engine
 
 from bot.teams.notifier import TeamsNotifier
+from rituals.checkin_batch import CheckinRecorder
 from rituals.ports import NotifierRegistry
 
 
@@ -17,6 +18,11 @@ class TeamsRuntime:
     notifiers: NotifierRegistry
     teams: TeamsNotifier
     relay_key: bytes | None
+    checkins: CheckinRecorder = field(init=False)  # writes check-in clicks in batches
+
+    def __post_init__(self) -> None:
+        # Teams names the clicker in the activity itself: no look-up after the commit.
+        self.checkins = CheckinRecorder(engine=self.engine, notifiers=self.notifiers)
 
 
 @dataclass(frozen=True)
