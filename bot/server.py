@@ -1,7 +1,10 @@
 """One aiohttp app: health, platform endpoints and the scheduler, in one event loop."""
 
 import asyncio
+import contextlib
 import logging
+import os
+import socket
 from dataclasses import dataclass, field
 
 from aiohttp import web
@@ -12,17 +15,22 @@ from sqlalchemy.engine import Connection, Engine
 from bot.chart import chart_alt_text, render_chart
 from bot.console.notifier import ConsoleNotifier
 from bot.guard_secret import install_from_settings
+from bot.observability import metrics, timed, watch_lag
 from bot.platforms import Notifiers
 from bot.settings import Settings
 from rituals import jobs
 from rituals.digest_delivery import install_chart_renderer
+from rituals.errors import HavenError
+from rituals.metrics import SCHEDULING
 from rituals.scheduler import build_scheduler, sync_jobs
 from storage.db import get_engine, normalize_url, session_scope
-from storage.leader_lock import LockHeld, release, try_acquire
-from storage.migrate import upgrade
+from storage.leader_lock import LockHeld, lock_holder, release, try_acquire
+from storage.migrate import pending_migrations, upgrade
+from storage.single_process import DatabaseInUse, claim_sqlite_file
 
 log = logging.getLogger(__name__)
 STATE = web.AppKey("state", "ServerState")
+PING_SECONDS = 2.0
 
 
 @dataclass
@@ -35,17 +43,31 @@ class ServerState:
     scheduler: AsyncIOScheduler | None = None
     lock: Connection | None = None
     notes: list[str] = field(default_factory=list)
+    replica: str = field(default_factory=lambda: f"{socket.gethostname()}:{os.getpid()}")
+    takeover: "asyncio.Task[None] | None" = None  # retries the scheduler lock while standing by
+
+
+def ping(engine: Engine) -> None:
+    """Ask the database one trivial question (blocking: run it in a worker thread)."""
+    with engine.connect() as connection:
+        connection.execute(text("SELECT 1"))
+
+
+async def database_status(engine: Engine) -> str:
+    """Return "ok" or what is wrong with the database, within PING_SECONDS, off the loop."""
+    try:
+        await asyncio.wait_for(asyncio.to_thread(ping, engine), timeout=PING_SECONDS)
+    except TimeoutError:
+        return f"error: no answer within {PING_SECONDS:g} s"
+    except Exception as error:  # the check must answer even when the database does not
+        return f"error: {type(error).__name__}"
+    return "ok"
 
 
 async def healthz(request: web.Request) -> web.Response:
     """Report whether the database answers, which platforms are on and whether this process schedules."""
     state = request.app[STATE]
-    try:
-        with state.engine.connect() as connection:
-            connection.execute(text("SELECT 1"))
-        database = "ok"
-    except Exception as error:  # the check must answer even when the database does not
-        database = f"error: {type(error).__name__}"
+    database = await database_status(state.engine)
     scheduling = bool(state.scheduler and state.scheduler.running)
     body = {
         "status": "ok" if database == "ok" else "degraded",
@@ -56,33 +78,106 @@ async def healthz(request: web.Request) -> web.Response:
     return web.json_response(body, status=200 if database == "ok" else 503)
 
 
+def scheduler_holder(state: ServerState) -> str | None:
+    """Return which replica schedules (blocking): this one, another one by name, or None."""
+    if state.scheduler is not None and state.scheduler.running:
+        return state.replica
+    return lock_holder(state.engine)
+
+
+async def readyz(request: web.Request) -> web.Response:
+    """Say whether this replica can serve: the database answers and its migrations are current."""
+    state = request.app[STATE]
+    database = await database_status(state.engine)
+    body: dict[str, object] = {"replica": state.replica, "database": database}
+    ready = database == "ok"
+    if ready:
+        try:
+            pending, holder = await asyncio.wait_for(
+                asyncio.to_thread(
+                    lambda: (pending_migrations(state.engine), scheduler_holder(state))
+                ),
+                timeout=PING_SECONDS,
+            )
+        except Exception as error:  # a readiness check answers, whatever the database does
+            pending, holder = None, None
+            body["database"] = f"error: {type(error).__name__}"
+            ready = False
+        body["migrations"] = (
+            "unknown"
+            if pending is None
+            else "current"
+            if not pending
+            else "pending: " + ", ".join(pending)
+        )
+        ready = ready and pending == []
+        body["scheduler"] = {
+            "this_replica": "running" if holder == state.replica else "standby",
+            "held_by": holder,
+        }
+    body["status"] = "ready" if ready else "not ready"
+    return web.json_response(body, status=200 if ready else 503)
+
+
 async def start_scheduler(app: web.Application) -> None:
-    """Start the scheduler in this loop if this process wins the scheduler lock."""
+    """Start the scheduler in this loop if this process wins the scheduler lock, else stand by."""
     state = app[STATE]
     runtime = jobs.Runtime(
         engine=state.engine, notifiers=state.notifiers, privacy=state.settings.privacy_policy
     )
     jobs.install_runtime(runtime)
     install_chart_renderer(lambda document: (render_chart(document), chart_alt_text(document)))
+    if not await claim_scheduler(state):
+        log.info(
+            "another replica schedules; this one serves HTTP and retries every %g s",
+            state.settings.scheduler_retry_seconds,
+        )
+        state.takeover = asyncio.create_task(take_over_when_free(state))
+
+
+async def claim_scheduler(state: ServerState) -> bool:
+    """Take the scheduler lock and start scheduling; return False when another replica has it."""
     try:
-        state.lock = try_acquire(state.engine)
+        state.lock = await asyncio.to_thread(try_acquire, state.engine, holder=state.replica)
     except LockHeld:
-        log.info("another process schedules; this one serves HTTP only")
-        return
+        return False
+    runtime = jobs.installed_runtime()
+    assert runtime is not None
     state.scheduler = runtime.scheduler = build_scheduler(state.settings.database_url)
     with session_scope(state.engine) as session:
+        # Each ritual's job is due again from the start of its answer window: what fell due
+        # while no replica scheduled opens now, once (the occurrence key refuses a second).
         scheduled = sync_jobs(scheduler=state.scheduler, session=session)
+    watch_lag(state.scheduler)
     state.scheduler.start()
-    log.info("scheduler started with %d ritual job(s)", len(scheduled))
+    SCHEDULING.set(1)
+    log.info("replica %s schedules %d ritual job(s)", state.replica, len(scheduled))
+    return True
+
+
+async def take_over_when_free(state: ServerState) -> None:
+    """Retry the scheduler lock on an interval until this replica holds it."""
+    while True:
+        await asyncio.sleep(state.settings.scheduler_retry_seconds)
+        try:
+            if await claim_scheduler(state):
+                return
+        except Exception:  # the database is away for now: try again at the next interval
+            log.exception("could not try the scheduler lock")
 
 
 async def stop_scheduler(app: web.Application) -> None:
-    """Stop the scheduler and give back the lock."""
+    """Stop the scheduler (or the wait for it) and give back the lock."""
     state = app[STATE]
+    if state.takeover is not None:
+        state.takeover.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await state.takeover
     if state.scheduler is not None and state.scheduler.running:
         state.scheduler.shutdown(wait=False)
         await asyncio.sleep(0)  # APScheduler 3.11 finishes shutting down on the loop's next turn
     release(state.lock)
+    SCHEDULING.set(0)
     jobs.install_runtime(None)
     install_chart_renderer(None)
 
@@ -107,13 +202,17 @@ def create_app(
     schedule: bool = True,
 ) -> web.Application:
     """Build the application; with schedule=False no scheduler runs (used by HTTP-only tests)."""
-    engine = engine or get_engine(normalize_url(settings.database_url))
+    engine = engine or get_engine(
+        normalize_url(settings.database_url), pool_size=settings.database_pool_size
+    )
     # Slack and Teams register their notifiers when mount_platforms mounts them.
     notifiers = notifiers or Notifiers(by_platform={"console": ConsoleNotifier()})
     state = ServerState(settings=settings, engine=engine, notifiers=notifiers)
-    app = web.Application(client_max_size=1024 * 1024)
+    app = web.Application(client_max_size=1024 * 1024, middlewares=[timed])
     app[STATE] = state
     app.router.add_get("/healthz", healthz)
+    app.router.add_get("/readyz", readyz)
+    app.router.add_get("/metrics", metrics)
     mount_platforms(app=app, state=state)
     install_from_settings(settings)  # before any request: anonymous answers need the guard secret
     if schedule:
@@ -124,12 +223,20 @@ def create_app(
 
 def run_server(*, settings: Settings, port: int | None = None) -> None:
     """Migrate the database, say which platforms are on, and serve until interrupted."""
+    try:
+        claim = claim_sqlite_file(normalize_url(settings.database_url))
+    except DatabaseInUse as error:
+        raise HavenError(str(error)) from None
     upgrade(settings.database_url)
     app = create_app(settings=settings)
     platforms = ", ".join(app[STATE].notifiers.platforms)
     port = settings.port if port is None else port
     log.info("Haven listening on port %d; platforms on: %s", port, platforms)
-    web.run_app(app, port=port, print=None, access_log=access_logger(settings))
+    try:
+        web.run_app(app, port=port, print=None, access_log=access_logger(settings))
+    finally:
+        if claim is not None:
+            claim.close()
 
 
 def access_logger(settings: Settings) -> logging.Logger | None:

@@ -37,6 +37,12 @@ class Settings(BaseSettings):
     # One log line per HTTP request; off by default (the load balancer logs requests, and the
     # line costs about a tenth of a Slack click's CPU).
     access_log: bool = Field(default=False, alias="HAVEN_ACCESS_LOG")
+    # Database connections each process keeps open (PostgreSQL); as many again may open under load.
+    database_pool_size: int = Field(default=5, alias="HAVEN_DATABASE_POOL_SIZE", ge=1, le=100)
+    # How often a replica that does not schedule tries to take the scheduler over (PostgreSQL).
+    scheduler_retry_seconds: float = Field(
+        default=10.0, alias="HAVEN_SCHEDULER_RETRY_SECONDS", gt=0, le=30
+    )
     slack_bot_token: str = Field(default="", alias="SLACK_BOT_TOKEN", repr=False)
     slack_signing_secret: str = Field(default="", alias="SLACK_SIGNING_SECRET", repr=False)
     slack_app_token: str = Field(default="", alias="SLACK_APP_TOKEN", repr=False)

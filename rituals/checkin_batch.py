@@ -5,22 +5,30 @@ queries and a commit per click on the event loop; the recorder instead takes all
 arrived while the previous write ran, loads each occurrence's scope once, finds their members
 and earlier answers with one query each, and commits once, in a worker thread. A lone click is
 written at once, so nobody waits for a batch to fill.
+
+`record` returns only once the click is committed, so a platform acknowledges nothing that a
+crash could still lose. Each click is applied inside its own savepoint: one answer the database
+refuses (a NUL byte, a lone surrogate) is refused on its own, never the batch. What needs the
+network — a newcomer's name, the thread reply in shared mode — follows the commit, off the
+path of the next batch.
 """
 
 import asyncio
 import logging
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlmodel import Session, col, select
 
 from rituals.checkin import CheckinReceipt, apply_checkin, require_mood, show_in_thread
 from rituals.context import RitualScope, require_open
-from rituals.errors import HavenError, NotFound
+from rituals.errors import HavenError, InvalidAnswer, NotFound
+from rituals.metrics import ANSWERS_RECORDED, ANSWERS_REFUSED
 from rituals.ports import NotifierRegistry
 from storage.models import Answer, Member, Occurrence
+from storage.write_transaction import begin_writing
 
 log = logging.getLogger(__name__)
 MAX_BATCH = 500
@@ -46,31 +54,65 @@ class Recorded:
 
     receipt: CheckinReceipt
     shared_answer_id: int | None = None  # set when the answer belongs in the thread
+    unnamed_member_id: int | None = None  # set when the member's name is not known yet
 
 
 Outcome = Recorded | HavenError
+NameLookup = Callable[[CheckinClick], Awaitable[str]]  # the clicker's name, from the platform
+
+
+class UnstorableText(InvalidAnswer):
+    """An answer the database refused, although it passed every check of the core."""
+
+
+def refusal(error: Exception) -> UnstorableText:
+    """Return the line that tells a person why the database refused their answer."""
+    detail = str(getattr(error, "orig", None) or error)
+    if isinstance(error, UnicodeError) or "surrogate" in detail:
+        what = "a broken character (a lone surrogate)"
+    elif "NUL" in detail or "0x00" in detail:
+        what = "a NUL character"
+    else:
+        what = "something the database cannot store"
+    return UnstorableText(
+        f"Your check-in was not stored: the text contains {what}. Please type it again."
+    )
 
 
 class CheckinRecorder:
     """Records check-in clicks in batches, off the event loop, and answers each click on its own."""
 
     def __init__(
-        self, *, engine: Engine, notifiers: NotifierRegistry, max_batch: int = MAX_BATCH
+        self,
+        *,
+        engine: Engine,
+        notifiers: NotifierRegistry,
+        names: NameLookup | None = None,
+        max_batch: int = MAX_BATCH,
     ) -> None:
         self.engine = engine
         self.notifiers = notifiers
+        self.names = names
         self.max_batch = max_batch
         self._waiting: list[tuple[CheckinClick, asyncio.Future[Recorded]]] = []
         self._writer: asyncio.Task[None] | None = None
+        self._follow_up: asyncio.Task[None] | None = None  # names and thread replies, in order
         self.batches_written = 0
 
     async def record(self, click: CheckinClick) -> CheckinReceipt:
-        """Record one click; raise HavenError with a line for the member when it cannot be."""
+        """Record one click and return once it is committed; raise HavenError when it cannot be."""
         future: asyncio.Future[Recorded] = asyncio.get_running_loop().create_future()
         self._waiting.append((click, future))
         if self._writer is None or self._writer.done():
             self._writer = asyncio.create_task(self._drain())
         return (await future).receipt
+
+    async def settled(self) -> None:
+        """Wait until every stored click's name look-up and thread reply are done."""
+        while self._writer is not None and not self._writer.done():
+            await asyncio.wait([self._writer])
+        if self._follow_up is not None:
+            await asyncio.wait([self._follow_up])
 
     async def _drain(self) -> None:
         while self._waiting:
@@ -90,10 +132,56 @@ class CheckinRecorder:
                 if future.done():
                     continue
                 if isinstance(outcome, HavenError):
+                    ANSWERS_REFUSED.labels(kind="checkin").inc()
                     future.set_exception(outcome)
                 else:
+                    ANSWERS_RECORDED.labels(kind="checkin").inc()
                     future.set_result(outcome)
-            await self._show_shared(outcomes)
+            self._follow_up = asyncio.create_task(
+                self._follow(clicks, outcomes, after=self._follow_up)
+            )
+
+    async def _follow(
+        self,
+        clicks: Sequence[CheckinClick],
+        outcomes: Sequence[Outcome],
+        *,
+        after: "asyncio.Task[None] | None",
+    ) -> None:
+        """Name newcomers, then show shared answers, once the batch before has been followed."""
+        if after is not None:
+            await asyncio.wait([after])
+        try:
+            await self._name_newcomers(clicks, outcomes)
+        except Exception:  # the answers are stored; only their names are missing
+            log.exception("could not keep the names of newcomers")
+        await self._show_shared(outcomes)
+
+    async def _name_newcomers(
+        self, clicks: Sequence[CheckinClick], outcomes: Sequence[Outcome]
+    ) -> None:
+        """Ask the platform for the names of members stored without one, and keep them."""
+        if self.names is None:
+            return
+        unnamed = {
+            outcome.unnamed_member_id: click
+            for click, outcome in zip(clicks, outcomes, strict=True)
+            if isinstance(outcome, Recorded) and outcome.unnamed_member_id is not None
+        }
+        if not unnamed:
+            return
+        looked_up = await asyncio.gather(
+            *(self.names(click) for click in unnamed.values()), return_exceptions=True
+        )
+        found = {
+            member_id: name
+            for member_id, name in zip(unnamed, looked_up, strict=True)
+            if isinstance(name, str) and name
+        }
+        if len(found) < len(unnamed):
+            log.warning("could not look up %d newcomer name(s)", len(unnamed) - len(found))
+        if found:
+            await asyncio.to_thread(_keep_names, self.engine, found)
 
     async def _show_shared(self, outcomes: Sequence[Outcome]) -> None:
         """Post or update shared-mode thread replies, in click order, after the batch is stored."""
@@ -113,6 +201,7 @@ class CheckinRecorder:
         for attempt in range(WRITE_ATTEMPTS):
             with Session(self.engine, expire_on_commit=False) as session:
                 try:
+                    begin_writing(session)
                     outcomes = _apply_all(session, clicks)
                     session.commit()
                 except IntegrityError:
@@ -180,17 +269,44 @@ def _load(session: Session, clicks: Sequence[CheckinClick]) -> _Batch:
     return batch
 
 
+def _keep_names(engine: Engine, names: dict[int, str]) -> None:
+    """Give members stored without a name the names the platform told."""
+    with Session(engine) as session:
+        for member in session.exec(select(Member).where(col(Member.id).in_(list(names)))):
+            if not member.display_name:
+                member.display_name = names[member.id or 0][:200]
+                session.add(member)
+        session.commit()
+
+
 def _apply_all(session: Session, clicks: Sequence[CheckinClick]) -> list[Outcome]:
-    """Apply clicks in arrival order, flush once, and return each click's outcome."""
+    """Apply clicks in arrival order, each in a savepoint, and return each click's outcome."""
     batch = _load(session, clicks)
-    applied = [_apply_one(session, click, batch) for click in clicks]
-    session.flush()  # one round of inserts and updates; new answers get their ids
-    return [
-        outcome
-        if isinstance(outcome, HavenError)
-        else Recorded(receipt=outcome[1], shared_answer_id=outcome[0].id if outcome[2] else None)
-        for outcome in applied
-    ]
+    return [_apply_in_savepoint(session, click, batch) for click in clicks]
+
+
+def _apply_in_savepoint(session: Session, click: CheckinClick, batch: "_Batch") -> Outcome:
+    """Apply one click so that a failure undoes this click alone."""
+    known = dict(batch.members), dict(batch.answers)
+    try:
+        with session.begin_nested():
+            applied = _apply_one(session, click, batch)
+            if isinstance(applied, HavenError):
+                return applied
+            session.flush()  # the database refuses a bad answer here, inside its savepoint
+    except IntegrityError:
+        raise  # a concurrent first answer from another process: the batch is retried
+    except (DBAPIError, UnicodeError, ValueError) as error:
+        batch.members, batch.answers = known  # forget what the undone savepoint added
+        log.warning("refused a check-in the database could not store: %s", type(error).__name__)
+        return refusal(error)
+    answer, receipt, shared = applied
+    member = batch.members[(click.occurrence_id, click.user_id)]
+    return Recorded(
+        receipt=receipt,
+        shared_answer_id=answer.id if shared else None,
+        unnamed_member_id=None if member.display_name else member.id,
+    )
 
 
 def _apply_one(

@@ -8,6 +8,7 @@ from rituals.clock import utcnow
 from rituals.context import RitualScope, require_open
 from rituals.errors import InvalidAnswer
 from rituals.messages import PulseItem, PulsePrompt, RoundSummary
+from rituals.metrics import ANSWERS_RECORDED
 from rituals.pulse_items import EDMONDSON_ITEMS
 from storage.models import Answer, Occurrence
 from storage.occurrences import find_answer, named_answers
@@ -69,6 +70,7 @@ def record(
     except IntegrityError:  # a concurrent first answer won: answer again to replace it
         session.rollback()
         return record(scope=scope, occurrence=occurrence, user_id=user_id, item=item, score=score)
+    ANSWERS_RECORDED.labels(kind="safety_pulse").inc()
     done = {
         a.item
         for a in named_answers(session=session, occurrence_ids=[occurrence.id])

@@ -36,6 +36,10 @@ def _configure_sqlite_connection(dbapi_connection, _record) -> None:  # type: ig
     cursor.close()
 
 
+DEFAULT_POOL_SIZE = 5  # connections kept open per process (PostgreSQL), as SQLAlchemy's default
+POOL_TIMEOUT_SECONDS = 10  # wait at most this long for a free connection, then fail clearly
+
+
 def sqlite_path(url: str) -> Path | None:
     """Return the file of a SQLite URL, or None for other databases and in-memory SQLite."""
     if not url.startswith("sqlite") or "///" not in url:
@@ -57,8 +61,8 @@ def make_private_sqlite_file(url: str) -> None:
 
 
 @lru_cache(maxsize=8)
-def get_engine(url: str | None = None) -> Engine:
-    """Return the (cached) engine for a database URL."""
+def get_engine(url: str | None = None, *, pool_size: int = DEFAULT_POOL_SIZE) -> Engine:
+    """Return the (cached) engine for a database URL, with pool_size connections on PostgreSQL."""
     url = normalize_url(url)
     if url.startswith("sqlite"):
         path = sqlite_path(url)
@@ -68,7 +72,13 @@ def get_engine(url: str | None = None) -> Engine:
         event.listen(engine, "do_connect", lambda *_: make_private_sqlite_file(url))
         event.listen(engine, "connect", _configure_sqlite_connection)
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    return create_engine(
+        url,
+        pool_pre_ping=True,
+        pool_size=pool_size,
+        max_overflow=pool_size,
+        pool_timeout=POOL_TIMEOUT_SECONDS,
+    )
 
 
 def flush_erased_pages(engine: Engine) -> None:

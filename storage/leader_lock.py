@@ -10,24 +10,54 @@ from sqlalchemy.engine import Connection, Engine
 LOCK_NAMESPACE = "haven-scheduler"
 
 
-def try_acquire(engine: Engine) -> Connection | None:
+LOCK_KEY = text("SELECT hashtext(:namespace || current_database() || '.' || current_schema())")
+
+
+def try_acquire(engine: Engine, *, holder: str = "") -> Connection | None:
     """Return a connection holding the scheduler lock; raise LockHeld if another process has it.
 
-    SQLite serves one process, so there the lock is granted without a connection (None).
+    The holder (this replica's name) is set as the connection's application_name, so every
+    replica can tell which one schedules. SQLite serves one process, so there the lock is
+    granted without a connection (None).
     """
     if engine.dialect.name != "postgresql":
         return None
     connection = engine.connect()
-    key = connection.execute(
-        text("SELECT hashtext(:namespace || current_database() || '.' || current_schema())"),
-        {"namespace": LOCK_NAMESPACE},
-    ).scalar()
-    acquired = connection.execute(text("SELECT pg_try_advisory_lock(:key)"), {"key": key}).scalar()
-    connection.commit()
+    try:
+        key = connection.execute(LOCK_KEY, {"namespace": LOCK_NAMESPACE}).scalar()
+        acquired = connection.execute(
+            text("SELECT pg_try_advisory_lock(:key)"), {"key": key}
+        ).scalar()
+        if acquired and holder:
+            connection.execute(
+                text("SELECT set_config('application_name', :holder, false)"),
+                {"holder": holder[:63]},
+            )
+        connection.commit()
+    except BaseException:
+        connection.close()
+        raise
     if acquired:
         return connection
     connection.close()
     raise LockHeld("another Haven process is scheduling")
+
+
+def lock_holder(engine: Engine) -> str | None:
+    """Return the name of the replica holding the scheduler lock, or None when nobody holds it."""
+    if engine.dialect.name != "postgresql":
+        return None
+    with engine.connect() as connection:
+        key = connection.execute(LOCK_KEY, {"namespace": LOCK_NAMESPACE}).scalar()
+        return connection.execute(
+            text(
+                "SELECT a.application_name FROM pg_locks l JOIN pg_stat_activity a "
+                "ON a.pid = l.pid WHERE l.locktype = 'advisory' AND l.granted "
+                "AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database()) "
+                "AND ((l.classid::bigint << 32) | l.objid::bigint) = (:key)::bigint"
+            ),
+            {"key": key},
+        ).scalar()
 
 
 def release(connection: Connection | None) -> None:

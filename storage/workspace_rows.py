@@ -14,10 +14,10 @@ from storage.models import (
     Ritual,
     Story,
     Team,
-    TeamWeekSignal,
     Workspace,
 )
 from storage.models_digest import DigestDelivery, DigestSettings, LeaderCommitment, LeaderProfile
+from storage.models_figures import FigureAudit
 from storage.models_rollups import TeamItemRollup, TeamWeekRollup
 from storage.models_slack import SlackUser
 from storage.models_teams import TeamsConversation, TeamsRosterMember
@@ -59,7 +59,7 @@ def delete_workspace_rows(*, session: Session, workspace: Workspace) -> int:
         *(
             delete(table).where(col(table.team_id).in_(team_ids))  # type: ignore[attr-defined]
             for table in (
-                TeamWeekSignal,
+                FigureAudit,
                 TeamWeekRollup,
                 TeamItemRollup,
                 DigestSettings,

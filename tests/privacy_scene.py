@@ -3,13 +3,14 @@
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+import time_machine
 from sqlalchemy import inspect, text
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
+from rituals.digest import iter_digests
 from rituals.ports import PersonAddress
 from rituals.relay import decode_relay_key, new_relay_key, seal
-from rituals.signals import refresh_week_signals
 from storage.models import AnonymousAnswer, Team
 from storage.models_digest import DigestDelivery, LeaderCommitment
 from storage.models_rollups import TeamItemRollup, TeamWeekRollup
@@ -84,8 +85,10 @@ def build_scene(
             team_id="T1", user_id=platform_user, display_name="Sam", fetched_at=NOW, dm_channel="D1"
         )
     )
-    for week in WEEKS:  # what each close stores: the week's signals
-        refresh_week_signals(session=session, team_id=team.id, iso_week=week, now=NOW)
+    session.commit()
+    with time_machine.travel(NOW, tick=False):  # the weekly digests keep what they published
+        for _ in iter_digests(session=session, first_week=WEEKS[0], last_week=WEEKS[-1]):
+            pass
     if teams_chat:
         session.add(
             TeamsConversation(

@@ -1,5 +1,6 @@
 """Cross-cutting checks run before listeners: event de-duplication and admin-only actions."""
 
+import asyncio
 import json
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
@@ -51,7 +52,9 @@ class EventDeduplication(AsyncMiddleware):
     ) -> BoltResponse:
         """Let a first delivery through; answer a repeated one with 200 so Slack stops retrying."""
         event_id = req.body.get("event_id") if req.body.get("type") == "event_callback" else None
-        if event_id and not remember_event(engine=self.engine, event_id=str(event_id)):
+        if event_id and not await asyncio.to_thread(
+            remember_event, engine=self.engine, event_id=str(event_id)
+        ):
             return BoltResponse(status=200, body="")
         return await next()
 

@@ -14,7 +14,7 @@ from bot.slack.notifier import SlackNotifier
 from bot.slack.pacing import Pacer
 from bot.slack.people import SlackPeople
 from bot.slack.web import SlackClients
-from rituals.checkin_batch import CheckinRecorder
+from rituals.checkin_batch import CheckinClick, CheckinRecorder
 from rituals.ports import NotifierRegistry
 from rituals.privacy.policy import PrivacyPolicy
 from rituals.privacy.workspace_erasure import cancel_erasure
@@ -44,7 +44,13 @@ class SlackRuntime:
     checkins: CheckinRecorder = field(init=False)  # writes check-in clicks in batches
 
     def __post_init__(self) -> None:
-        self.checkins = CheckinRecorder(engine=self.engine, notifiers=self.notifiers)
+        self.checkins = CheckinRecorder(
+            engine=self.engine, notifiers=self.notifiers, names=self._name_of
+        )
+
+    async def _name_of(self, click: CheckinClick) -> str:
+        """Return the Slack name of the person who clicked (users.info, cached)."""
+        return await self.people.display_name(team_id=click.workspace, user_id=click.user_id)
 
     @property
     def clients(self) -> SlackClients:

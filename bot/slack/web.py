@@ -14,6 +14,7 @@ from slack_sdk.web.async_slack_response import AsyncSlackResponse
 
 from bot.slack.pacing import Pacer
 from rituals.errors import PlatformUnavailable
+from rituals.metrics import MESSAGES_SENT, SEND_FAILURES, SEND_RETRIES
 
 RATE_LIMIT_RETRIES = (
     10  # each waits Retry-After, so a burst of 429s delays a prompt, never drops it
@@ -24,15 +25,48 @@ quiet_logger = logging.getLogger("bot.slack.web")
 quiet_logger.setLevel(logging.INFO)
 
 
+class CountedConnectionRetries(AsyncConnectionErrorRetryHandler):
+    """slack_sdk's retry after a connection error, counted in haven_send_retries."""
+
+    async def prepare_for_next_attempt_async(self, **arguments: Any) -> None:
+        """Count the retry, then wait as slack_sdk does."""
+        SEND_RETRIES.labels(platform="slack").inc()
+        await super().prepare_for_next_attempt_async(**arguments)
+
+
+class CountedRateLimitRetries(AsyncRateLimitErrorRetryHandler):
+    """slack_sdk's retry after a 429 (waiting Retry-After), counted in haven_send_retries."""
+
+    async def prepare_for_next_attempt_async(self, **arguments: Any) -> None:
+        """Count the retry, then wait as slack_sdk does."""
+        SEND_RETRIES.labels(platform="slack").inc()
+        await super().prepare_for_next_attempt_async(**arguments)
+
+
 def retry_handlers() -> list:  # type: ignore[type-arg]
     """Return the retry policy of every Haven client: connection errors once, 429s until served."""
     return [
-        AsyncConnectionErrorRetryHandler(),
-        AsyncRateLimitErrorRetryHandler(max_retry_count=RATE_LIMIT_RETRIES),
+        CountedConnectionRetries(),
+        CountedRateLimitRetries(max_retry_count=RATE_LIMIT_RETRIES),
     ]
 
 
-class PacedWebClient(AsyncWebClient):
+class CountedWebClient(AsyncWebClient):
+    """An AsyncWebClient that counts the messages Slack accepted and the calls that failed."""
+
+    async def api_call(self, api_method: str, **kwargs: Any) -> AsyncSlackResponse:  # type: ignore[override]
+        """Call the method; count a sent message, or a failure."""
+        try:
+            response = await super().api_call(api_method, **kwargs)
+        except Exception:
+            SEND_FAILURES.labels(platform="slack").inc()
+            raise
+        if api_method.startswith("chat."):
+            MESSAGES_SENT.labels(platform="slack", method=api_method).inc()
+        return response
+
+
+class PacedWebClient(CountedWebClient):
     """An AsyncWebClient that waits for the pacer before each call of a rate-limited method."""
 
     def __init__(self, *, pacer: Pacer, workspace: str, **kwargs: Any) -> None:
@@ -50,7 +84,7 @@ class PacedWebClient(AsyncWebClient):
 
 def plain_client(*, api_url: str, token: str | None = None) -> AsyncWebClient:
     """Return an unpaced client on Haven's API URL with the 429 retry policy (for Bolt's requests)."""
-    return AsyncWebClient(
+    return CountedWebClient(
         token=token, base_url=api_url, retry_handlers=retry_handlers(), logger=quiet_logger
     )
 

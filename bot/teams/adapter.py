@@ -11,6 +11,7 @@ from botbuilder.integration.aiohttp import (
 from bot.settings import Settings
 from bot.teams.handler import log_turn_error
 from bot.teams.retry import NoLibraryRetries
+from bot.teams.signing_keys import fetch_keys_off_the_loop
 from rituals.errors import HavenError
 
 APP_TYPES = {
@@ -69,6 +70,7 @@ def build_adapter(*, settings: Settings, auth: TeamsAuth) -> CloudAdapter:
         APP_TYPE=APP_TYPES[settings.microsoft_app_type.lower()],
         APP_TENANTID=settings.microsoft_app_tenant_id,
     )
+    fetch_keys_off_the_loop()
     adapter = CloudAdapter(ConfigurationBotFrameworkAuthentication(configuration))
     adapter.use(NoLibraryRetries())
     adapter.on_turn_error = log_turn_error

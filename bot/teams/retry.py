@@ -11,6 +11,7 @@ from botbuilder.core import BotAdapter, Middleware, TurnContext
 from msrest.exceptions import ClientRequestError
 
 from rituals.errors import PlatformUnavailable
+from rituals.metrics import SEND_FAILURES, SEND_RETRIES
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -94,11 +95,13 @@ async def with_retries(
                 raise
             status = http_status(error)
             if attempt == policy.attempts - 1:
+                SEND_FAILURES.labels(platform="teams").inc()
                 raise PlatformUnavailable(
                     f"Teams did not accept the request after {policy.attempts} tries "
                     f"({f'HTTP {status}' if status else type(error).__name__}); try again later"
                 ) from error
             pause = policy.delay(attempt=attempt, retry_after=retry_after(error))
+            SEND_RETRIES.labels(platform="teams").inc()
             log.info("Teams connector answered %s; trying again in %.1fs", status or "no", pause)
             await sleep(pause)
     raise AssertionError("unreachable: the loop returns or raises")

@@ -1,5 +1,6 @@
 """Card actions that answer a ritual: card data in, one core call, a receipt out."""
 
+import asyncio
 from typing import Any
 
 from sqlmodel import Session
@@ -8,7 +9,8 @@ from bot.teams.activities import DEFAULT_TENANT, Actor
 from bot.teams.conversations import find_conversation, roster, roster_id_of
 from bot.teams.notifier import PersonUnreachable
 from bot.teams.runtime import Reply, TeamsRuntime
-from rituals import checkin, failure, feedback, pulse
+from rituals import failure, feedback, pulse
+from rituals.checkin_batch import CheckinClick
 from rituals.context import RitualScope
 from rituals.errors import InvalidAnswer
 from rituals.messages import AGREE_LABELS, MOOD_LABELS
@@ -53,20 +55,33 @@ def _in_team(session: Session, scope: RitualScope, user_id: str) -> bool:
     return user_id in people
 
 
-async def answer_checkin(runtime: TeamsRuntime, actor: Actor, data: dict[str, Any]) -> Reply:
-    """Record a mood (and a word) for a check-in; a second click replaces the first."""
-    mood = whole_number(data, "mood", what="mood")
+def _answering_workspace(runtime: TeamsRuntime, data: dict[str, Any], actor: Actor) -> str:
+    """Return the workspace of the check-in a card is about, once the clicker may answer it."""
     with session_scope(runtime.engine) as session:
-        scope, occurrence = _scope(session, data, "checkin", actor)
-        receipt = await checkin.record(
-            scope=scope,
-            occurrence=occurrence,
-            notifiers=runtime.notifiers,
+        scope, _occurrence = _scope(session, data, "checkin", actor)
+        return scope.workspace.external_id
+
+
+async def answer_checkin(runtime: TeamsRuntime, actor: Actor, data: dict[str, Any]) -> Reply:
+    """Record a mood (and a word) for a check-in; a second click replaces the first.
+
+    Returns once the answer is committed (with the clicks that arrived beside it); the thread
+    reply of a shared check-in follows, holding no database connection while Teams answers.
+    """
+    mood = whole_number(data, "mood", what="mood")
+    occurrence_id = whole_number(data, "occurrence_id", what="ritual round")
+    workspace = await asyncio.to_thread(_answering_workspace, runtime, data, actor)
+    receipt = await runtime.checkins.record(
+        CheckinClick(
+            occurrence_id=occurrence_id,
+            platform="teams",
+            workspace=workspace,
             user_id=actor.user_id,
             mood=mood,
             text=data.get("text"),
             display_name=actor.display_name,
         )
+    )
     word = f" — “{receipt.text}”" if receipt.text else ""
     verb = "Changed your check-in to" if receipt.changed else "Checked in:"
     return Reply(f"{verb} {mood} ({MOOD_LABELS[mood]}){word}. Click another mood to change it.")

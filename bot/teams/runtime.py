@@ -6,6 +6,7 @@ from typing import Any
 from sqlalchemy.engine import Engine
 
 from bot.teams.notifier import TeamsNotifier
+from rituals.checkin_batch import CheckinRecorder
 from rituals.ports import NotifierRegistry
 from rituals.privacy.policy import PrivacyPolicy
 
@@ -19,6 +20,11 @@ class TeamsRuntime:
     teams: TeamsNotifier
     relay_key: bytes | None
     privacy: PrivacyPolicy = field(default_factory=PrivacyPolicy)
+    checkins: CheckinRecorder = field(init=False)  # writes check-in clicks in batches
+
+    def __post_init__(self) -> None:
+        # Teams names the clicker in the activity itself: no look-up after the commit.
+        self.checkins = CheckinRecorder(engine=self.engine, notifiers=self.notifiers)
 
 
 @dataclass(frozen=True)

@@ -52,6 +52,9 @@ class SafetyItems:
         for item, blocks in self._blocks.items():
             for week in blocks:
                 self._asked[week].append(item)
+            for block_weeks in self._windows[item]:  # published before retention took the answers
+                if block_weeks[-1] not in blocks:
+                    self._asked[block_weeks[-1]].append(item)
         self._not_asked = [
             ItemScore(item, statement, item in REVERSE_SCORED, None)
             for item, statement in EDMONDSON_ITEMS.items()
@@ -135,7 +138,13 @@ class SafetyItems:
         standing = standing_at(
             self._blocks[item], latest, k=self.k, max_weeks=ITEM_POOL_WEEKS, what=f"item {item}"
         )
-        if not standing.shown or standing.block is None:
+        if standing.block is None:  # answers gone (retention), the score published before stays
+            for block_weeks, window in self._windows[item].items():
+                if block_weeks[-1] == latest:
+                    value = self._values[item][block_weeks]
+                    return ItemScore(item, statement, reverse, value, window)
+            return ItemScore(item, statement, reverse, None, (latest,), standing.reason)
+        if not standing.shown:
             return ItemScore(item, statement, reverse, None, (latest,), standing.reason)
         window = self._windows[item].get(standing.block.weeks)
         if window is None:

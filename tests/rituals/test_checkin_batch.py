@@ -129,6 +129,7 @@ async def test_shared_mode_shows_each_answer_in_the_thread_once_then_updates_it(
         recorder.record(click(occurrence.id, "U2", 5)),
     )
     await recorder.record(click(occurrence.id, "U1", 4))
+    await recorder.settled()  # the thread replies follow the commit
     shared = [m for m in console.sent_to(ROOM) if isinstance(m, SharedCheckin)]
     assert [(m.mood, m.text) for m in shared] == [(2, "tired"), (5, None), (4, "tired")]
     assert len([d for d in console.deliveries if d.where == "thread"]) == 2  # U1's was updated
@@ -155,3 +156,37 @@ async def test_a_database_failure_reaches_every_click_and_the_recorder_recovers(
     assert stored(engine, occurrence.id) == {}
     await recorder.record(click(occurrence.id, "U1", 4))
     assert stored(engine, occurrence.id) == {"U1": (4, None)}
+
+
+async def test_a_poisoned_answer_is_refused_alone_and_every_valid_one_is_stored(
+    engine, session, notifiers
+):
+    _scope, occurrence = await open_kind(session, notifiers, "checkin", mode="private")
+    recorder = CheckinRecorder(engine=engine, notifiers=notifiers)
+    valid = {f"U{n:03d}": (1 + n % 5, f"word {n}") for n in range(30)}
+    poisoned = {"UNUL": "nul\x00byte", "USURROGATE": "broken \ud800 text"}
+    huge = "x" * 100_000
+    clicks = [click(occurrence.id, user, mood, text=text) for user, (mood, text) in valid.items()]
+    clicks[10:10] = [click(occurrence.id, user, 3, text=text) for user, text in poisoned.items()]
+    clicks.append(click(occurrence.id, "UHUGE", 4, text=huge))
+    results = await asyncio.gather(*(recorder.record(c) for c in clicks), return_exceptions=True)
+    outcome = {c.user_id: result for c, result in zip(clicks, results, strict=True)}
+
+    assert recorder.batches_written == 1  # all of them arrived together
+    rows = stored(engine, occurrence.id)
+    assert {user: rows[user] for user in valid} == valid
+    assert rows["UHUGE"] == (4, huge[:2000])  # capped, not refused
+    assert "USURROGATE" not in rows
+    refusal = outcome["USURROGATE"]
+    assert isinstance(refusal, InvalidAnswer)
+    assert str(refusal) == (
+        "Your check-in was not stored: the text contains a broken character (a lone surrogate). "
+        "Please type it again."
+    )
+    if engine.dialect.name == "postgresql":  # PostgreSQL refuses NUL in text; SQLite keeps it
+        assert "UNUL" not in rows
+        assert "a NUL character" in str(outcome["UNUL"])
+    else:
+        assert rows["UNUL"] == (3, "nul\x00byte")
+    await recorder.record(click(occurrence.id, "U000", 5))  # the recorder goes on
+    assert stored(engine, occurrence.id)["U000"] == (5, "word 0")

@@ -1,9 +1,9 @@
 """Check-in: a click on a mood, and the 'add a word' modal."""
 
+import asyncio
 import re
 
 from slack_bolt.async_app import AsyncApp
-from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.slack import ids, views
 from bot.slack.listeners.common import channel_of, field_error, slack_scope, tell
@@ -33,31 +33,36 @@ def confirmation(receipt: CheckinReceipt) -> str:
 async def record_checkin(
     *,
     runtime: SlackRuntime,
-    client: AsyncWebClient,
     team_id: str,
     user_id: str,
-    channel: str,
     occurrence_id: int,
     mood: int,
     text: str | None = None,
-) -> None:
-    """Record a member's check-in and tell them, privately, what was recorded or what went wrong."""
-    try:
-        name = await runtime.people.display_name(team_id=team_id, user_id=user_id)
-        click = CheckinClick(
-            occurrence_id=occurrence_id,
-            platform="slack",
-            workspace=team_id,
-            user_id=user_id,
-            mood=mood,
-            text=text,
-            display_name=name,
+) -> str:
+    """Record a member's check-in (committed on return); return the line that tells them.
+
+    Raises HavenError when the check-in is refused. Nothing here waits for Slack: a newcomer's
+    name is looked up after the answer is stored.
+    """
+    click = CheckinClick(
+        occurrence_id=occurrence_id,
+        platform="slack",
+        workspace=team_id,
+        user_id=user_id,
+        mood=mood,
+        text=text,
+    )
+    return confirmation(await runtime.checkins.record(click))
+
+
+def _channel_of_round(*, runtime: SlackRuntime, occurrence_id: int, team_id: str) -> str:
+    """Return the channel of an open check-in round of this workspace."""
+    with session_scope(runtime.engine) as session:
+        scope, occurrence = slack_scope(
+            session=session, occurrence_id=occurrence_id, team_id=team_id
         )
-        receipt = await runtime.checkins.record(click)
-        line = confirmation(receipt)
-    except HavenError as error:
-        line = str(error)
-    await tell(client=client, channel=channel, user=user_id, text=line)
+        require_open(occurrence)
+        return scope.team.channel
 
 
 def register(app: AsyncApp, runtime: SlackRuntime) -> None:
@@ -65,23 +70,20 @@ def register(app: AsyncApp, runtime: SlackRuntime) -> None:
 
     @app.action(MOOD_ACTION)
     async def mood_clicked(ack, body, client, context) -> None:  # type: ignore[no-untyped-def]
-        await ack()
+        # Acknowledged means stored: the ack waits for the commit of the click's batch.
         try:
             occurrence_id, mood = ids.numbers_in(body["actions"][0]["value"], 2)
-        except HavenError as error:
-            await tell(
-                client=client, channel=channel_of(body), user=context.user_id, text=str(error)
+            line = await record_checkin(
+                runtime=runtime,
+                team_id=context.team_id,
+                user_id=context.user_id,
+                occurrence_id=occurrence_id,
+                mood=mood,
             )
-            return
-        await record_checkin(
-            runtime=runtime,
-            client=client,
-            team_id=context.team_id,
-            user_id=context.user_id,
-            channel=channel_of(body),
-            occurrence_id=occurrence_id,
-            mood=mood,
-        )
+        except HavenError as error:
+            line = str(error)
+        await ack()
+        await tell(client=client, channel=channel_of(body), user=context.user_id, text=line)
 
     @app.action(ids.CHECKIN_WORD)
     async def word_clicked(ack, body, client) -> None:  # type: ignore[no-untyped-def]
@@ -96,23 +98,22 @@ def register(app: AsyncApp, runtime: SlackRuntime) -> None:
         try:
             (occurrence_id,) = ids.numbers_in(view["private_metadata"], 1)
             mood = int(views.submitted(view, "mood") or 0)
-            with session_scope(runtime.engine) as session:
-                scope, occurrence = slack_scope(
-                    session=session, occurrence_id=occurrence_id, team_id=context.team_id
-                )
-                require_open(occurrence)
-                channel = scope.team.channel
+            channel = await asyncio.to_thread(
+                _channel_of_round,
+                runtime=runtime,
+                occurrence_id=occurrence_id,
+                team_id=context.team_id,
+            )
+            line = await record_checkin(
+                runtime=runtime,
+                team_id=context.team_id,
+                user_id=context.user_id,
+                occurrence_id=occurrence_id,
+                mood=mood,
+                text=views.submitted(view, "word"),
+            )
         except HavenError as error:
             await ack(field_error("mood", str(error)))
             return
         await ack()
-        await record_checkin(
-            runtime=runtime,
-            client=client,
-            team_id=context.team_id,
-            user_id=context.user_id,
-            channel=channel,
-            occurrence_id=occurrence_id,
-            mood=mood,
-            text=views.submitted(view, "word"),
-        )
+        await tell(client=client, channel=channel, user=context.user_id, text=line)

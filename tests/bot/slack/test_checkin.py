@@ -1,5 +1,7 @@
 """Check-in in Slack: the prompt's blocks, clicks recorded once per member, shared and private modes."""
 
+import time
+
 from sqlmodel import Session, select
 
 from storage.models import Answer, Member
@@ -119,3 +121,22 @@ async def test_a_click_on_a_closed_round_is_refused_privately(slack, session):
     await slack.settle()
     assert answers(slack.engine, occurrence.id) == {}
     assert "closed" in slack.fake.calls_to("chat.postEphemeral")[-1].args["text"]
+
+
+async def test_a_newcomers_click_is_stored_before_its_ack_and_named_after_it(slack, session):
+    from bot.slack.mount import SLACK
+
+    ritual = make_slack_ritual(session, make_slack_team(session), "checkin", mode="private")
+    occurrence = await slack.open(ritual.id)
+    slack.fake.rate_limit("users.info", times=1, retry_after=2)  # Slack is slow to say who Cai is
+    started = time.monotonic()
+    response = await slack.action(
+        user="U0CAI", action_id="haven_checkin_mood_3", value=f"{occurrence.id}:3"
+    )
+    assert response.status == 200
+    assert time.monotonic() - started < 1.5  # the look-up did not stand in the way
+    assert answers(slack.engine, occurrence.id) == {"U0CAI": (3, None)}  # stored at the ack
+    await slack.app[SLACK].runtime.checkins.settled()
+    with Session(slack.engine) as s:
+        cai = s.exec(select(Member).where(Member.platform_user_id == "U0CAI")).one()
+    assert cai.display_name == "Cai"

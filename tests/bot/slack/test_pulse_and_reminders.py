@@ -1,7 +1,10 @@
 """Safety pulse by DM, reminders only to who has not answered, away members not prompted."""
 
+import time
+
 from sqlmodel import Session, select
 
+from bot.slack.listeners import pulse as pulse_listener
 from rituals.lifecycle import send_reminders
 from storage.models import Answer
 from tests.bot.slack.conftest import PEOPLE, make_slack_ritual, make_slack_team
@@ -31,6 +34,28 @@ async def test_the_pulse_dm_has_each_item_with_a_seven_point_scale_and_clicks_re
     assert (row.item, row.score) == (items[0], 6)
     tell = slack.fake.calls_to("chat.postEphemeral")[-1]
     assert tell.args["channel"] == "D0ANA" and "6 · Agree" in tell.args["text"]
+
+
+async def test_a_pulse_click_is_stored_before_it_is_acknowledged(slack, session, monkeypatch):
+    ritual = make_slack_ritual(session, make_slack_team(session), "safety_pulse")
+    occurrence = await slack.open(ritual.id)
+    item = int(occurrence.pulse_items.split(",")[0])
+    record = pulse_listener.record_score
+
+    def slow_record(**arguments):  # type: ignore[no-untyped-def]
+        time.sleep(0.3)  # a slow commit, in the worker thread
+        return record(**arguments)
+
+    monkeypatch.setattr(pulse_listener, "record_score", slow_record)
+    response = await slack.action(
+        user="U0BEN",
+        action_id="haven_pulse_score_3",
+        value=f"{occurrence.id}:{item}:3",
+        channel="D0BEN",
+    )
+    assert response.status == 200
+    with Session(slack.engine) as s:  # no settle(): the acknowledgement itself vouches
+        assert [(a.item, a.score) for a in s.exec(select(Answer))] == [(item, 3)]
 
 
 async def test_reminders_go_only_to_those_who_have_not_answered_and_name_nobody(slack, session):

@@ -1,5 +1,7 @@
 """The check-in ritual in a Teams channel, end to end through /api/messages and the fake connector."""
 
+import asyncio
+
 from sqlmodel import select
 
 from storage.models import Answer, Member, Occurrence
@@ -21,6 +23,7 @@ async def answer(teams, data: dict, sender: str) -> str:
     assert response.status == 200
     body = await response.json()
     assert body["type"] == "application/vnd.microsoft.activity.message"
+    await teams.runtime.checkins.settled()  # the thread reply follows the commit
     return body["value"]
 
 
@@ -116,3 +119,33 @@ async def test_people_outside_the_team_or_the_tenant_cannot_answer(teams):
     assert "another organisation" in (await (await teams.post(elsewhere)).json())["value"]
     with teams.session() as session:
         assert session.exec(select(Answer)).all() == []
+
+
+async def test_clicks_arriving_together_are_stored_at_their_reply_and_a_bad_one_alone_is_refused(
+    teams,
+):
+    await set_up_team(teams)
+    occurrence = await open_round(teams, "checkin", mode="private")
+    texts = {"29:alice": "calm", "29:bob": "broken \ud800", "29:cara": "", "29:dan": "ok"}
+    replies = await asyncio.gather(
+        *(
+            teams.post(payloads.card_execute(teams.url, mood(occurrence.id, 4, text), sender=who))
+            for who, text in texts.items()
+        )
+    )
+    said = {}
+    for who, response in zip(texts, replies, strict=True):
+        assert response.status == 200
+        said[who] = (await response.json())["value"]
+    with teams.session() as session:  # stored by the time each reply came back
+        rows = session.exec(
+            select(Member.platform_user_id, Answer.text)
+            .join(Answer, Answer.member_id == Member.id)
+            .where(Answer.occurrence_id == occurrence.id)
+        ).all()
+    assert dict(rows) == {"29:alice": "calm", "29:cara": None, "29:dan": "ok"}
+    assert said["29:bob"] == (
+        "Your check-in was not stored: the text contains a broken character (a lone surrogate). "
+        "Please type it again."
+    )
+    assert all(said[who].startswith("Checked in: 4") for who in ("29:alice", "29:cara", "29:dan"))
