@@ -224,19 +224,38 @@ def ritual_edit(ritual: Ritual) -> View:
 
 
 def submitted(view: dict[str, Any], block_id: str) -> Any:
-    """Return the value a person gave in one input block of a submitted view (None when empty)."""
-    element = view.get("state", {}).get("values", {}).get(block_id, {}).get("value", {})
+    """Return the value a person gave in one input block of a submitted view (None when empty).
+
+    Only the types Slack sends come back: a string, or a list of strings; anything else is None.
+    """
+    state = view.get("state")
+    values = state.get("values") if isinstance(state, dict) else None
+    block = values.get(block_id) if isinstance(values, dict) else None
+    element = block.get("value") if isinstance(block, dict) else None
+    if not isinstance(element, dict):
+        return None
     kind = element.get("type")
     if kind == "plain_text_input":
-        return element.get("value")
+        return _text(element.get("value"))
     if kind in ("radio_buttons", "static_select"):
         selected = element.get("selected_option")
-        return selected["value"] if selected else None
+        return _text(selected.get("value")) if isinstance(selected, dict) else None
     if kind == "checkboxes":
-        return [o["value"] for o in element.get("selected_options") or []]
+        options = element.get("selected_options")
+        chosen = (
+            [o.get("value") for o in options if isinstance(o, dict)]
+            if isinstance(options, list)
+            else []
+        )
+        return [value for value in chosen if isinstance(value, str)]
     if kind == "multi_users_select":
-        return list(element.get("selected_users") or [])
+        users = element.get("selected_users")
+        return [u for u in users if isinstance(u, str)] if isinstance(users, list) else []
     return None
+
+
+def _text(value: Any) -> str | None:
+    return value if isinstance(value, str) else None
 
 
 def digest_commitment(*, team_id: int, iso_week: str) -> View:

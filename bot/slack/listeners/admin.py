@@ -29,11 +29,13 @@ UNBOUND = "This channel is not bound to a team yet: an admin can run `/haven set
 
 
 def _ritual_id(command: commands.HavenCommand) -> int:
-    if not command.args or not command.args[0].isdigit():
+    try:
+        (ritual_id,) = ids.numbers_in(command.args[0] if command.args else "", 1)
+    except InvalidAnswer:
         raise InvalidAnswer(
             f"Say which ritual: `/haven rituals {command.action} <id>` (see `/haven rituals`)."
-        )
-    return int(command.args[0])
+        ) from None
+    return ritual_id
 
 
 def team_of_ritual(*, session: Session, ritual_id: int, team_id: str) -> Team:
@@ -172,7 +174,7 @@ def register(app: AsyncApp, runtime: SlackRuntime) -> None:
     @app.view(ids.RITUAL_EDIT_VIEW, middleware=[admin_only])
     async def edit_submitted(ack, view, context) -> None:  # type: ignore[no-untyped-def]
         window = (views.submitted(view, "window") or "").strip()
-        if window and not window.isdigit():
+        if window and not (window.isascii() and window.isdigit()):
             await ack(field_error("window", "A number of minutes, or empty for the default."))
             return
         change = RitualChange(
@@ -183,7 +185,7 @@ def register(app: AsyncApp, runtime: SlackRuntime) -> None:
         )
         try:
             with session_scope(runtime.engine) as session:
-                ritual_id = int(view["private_metadata"])
+                (ritual_id,) = ids.numbers_in(view.get("private_metadata"), 1)
                 team = team_of_ritual(session=session, ritual_id=ritual_id, team_id=context.team_id)
                 ritual = admin.edit_ritual(
                     session=session, team=team, ritual_id=ritual_id, change=change
@@ -256,7 +258,7 @@ async def apply_setup(runtime: SlackRuntime, *, view: dict, team_id: str) -> lis
             session=session,
             platform="slack",
             workspace=team_id,
-            channel=view["private_metadata"],
+            channel=ids.channel_in(view.get("private_metadata")),
             name=views.submitted(view, "team_name") or "",
             timezone=(views.submitted(view, "timezone") or "UTC").strip(),
         )

@@ -67,7 +67,7 @@ def register(app: AsyncApp, runtime: SlackRuntime) -> None:
     async def mood_clicked(ack, body, client, context) -> None:  # type: ignore[no-untyped-def]
         await ack()
         try:
-            occurrence_id, mood = ids.numbers_in(body["actions"][0]["value"], 2)
+            occurrence_id, mood = ids.numbers_in(body["actions"][0].get("value"), 2)
         except HavenError as error:
             await tell(
                 client=client, channel=channel_of(body), user=context.user_id, text=str(error)
@@ -84,9 +84,15 @@ def register(app: AsyncApp, runtime: SlackRuntime) -> None:
         )
 
     @app.action(ids.CHECKIN_WORD)
-    async def word_clicked(ack, body, client) -> None:  # type: ignore[no-untyped-def]
+    async def word_clicked(ack, body, client, context) -> None:  # type: ignore[no-untyped-def]
         await ack()
-        (occurrence_id,) = ids.numbers_in(body["actions"][0]["value"], 1)
+        try:
+            (occurrence_id,) = ids.numbers_in(body["actions"][0].get("value"), 1)
+        except HavenError as error:
+            await tell(
+                client=client, channel=channel_of(body), user=context.user_id, text=str(error)
+            )
+            return
         await client.views_open(
             trigger_id=body["trigger_id"], view=views.checkin_word(occurrence_id=occurrence_id)
         )
@@ -94,8 +100,8 @@ def register(app: AsyncApp, runtime: SlackRuntime) -> None:
     @app.view(ids.CHECKIN_WORD_VIEW)
     async def word_submitted(ack, view, client, context) -> None:  # type: ignore[no-untyped-def]
         try:
-            (occurrence_id,) = ids.numbers_in(view["private_metadata"], 1)
-            mood = int(views.submitted(view, "mood") or 0)
+            (occurrence_id,) = ids.numbers_in(view.get("private_metadata"), 1)
+            mood = ids.mood_in(views.submitted(view, "mood"))
             with session_scope(runtime.engine) as session:
                 scope, occurrence = slack_scope(
                     session=session, occurrence_id=occurrence_id, team_id=context.team_id

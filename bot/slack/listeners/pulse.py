@@ -34,7 +34,7 @@ def register(app: AsyncApp, runtime: SlackRuntime) -> None:
     async def score_clicked(ack, body, client, context) -> None:  # type: ignore[no-untyped-def]
         await ack()
         try:
-            occurrence_id, item, score = ids.numbers_in(body["actions"][0]["value"], 3)
+            occurrence_id, item, score = ids.numbers_in(body["actions"][0].get("value"), 3)
             with session_scope(runtime.engine) as session:
                 scope, occurrence = slack_scope(
                     session=session, occurrence_id=occurrence_id, team_id=context.team_id
