@@ -2,27 +2,18 @@
 
 import json
 import logging
-import traceback
 from typing import Any
 
 from slack_bolt.error import BoltUnhandledRequestError
 from slack_bolt.response import BoltResponse
 from slack_sdk.errors import SlackApiError
 
+from bot.error_site import where
 from bot.slack import views
 
 log = logging.getLogger(__name__)
 UNREACHABLE = "Haven could not reach Slack just now; please try again in a minute."
 FAILED = "Haven could not do that just now; please try again, or tell your Haven admin."
-
-
-def where(error: BaseException) -> str:
-    """Return the file and line an error was raised at, to find it without logging a traceback."""
-    frames = traceback.extract_tb(error.__traceback__)
-    if not frames:
-        return "unknown place"
-    last = frames[-1]
-    return f"{last.filename.rsplit('/', 2)[-1]}:{last.lineno}"
 
 
 def _is_network(error: BaseException) -> bool:
