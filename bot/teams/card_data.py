@@ -51,7 +51,7 @@ class CardData(BaseModel):
     text: Text | None = None
     story: Text | None = None
     reply: Text | None = None
-    commitment: Annotated[str, Field(max_length=500, strict=True)] | None = None
+    commitment: Text | None = None
     question: Annotated[str, Field(max_length=1000, strict=True)] | None = None
     allow_replies: Annotated[str, Field(pattern="^(true|false)$")] | bool | None = None
     item_key: Annotated[str, Field(pattern="^[0-9a-f]{32}$")] | None = None

@@ -51,7 +51,9 @@ def reply_activity(reply: Reply) -> Activity:
         activity = MessageFactory.attachment(CardFactory.adaptive_card(reply.card))
         activity.summary = reply.text
         return activity
-    return MessageFactory.text(reply.text)
+    activity = MessageFactory.text(reply.text)
+    activity.text_format = "plain"  # replies repeat what people typed: never markdown
+    return activity
 
 
 def invoke_body(reply: Reply) -> dict[str, Any]:

@@ -4,6 +4,7 @@ from slack_bolt.async_app import AsyncApp
 from sqlmodel import Session
 
 from bot.slack import commands, ids, views
+from bot.slack.kit import escape
 from bot.slack.leaders import name_leaders
 from bot.slack.listeners.common import field_error
 from bot.slack.middleware import AdminOnly
@@ -122,7 +123,7 @@ def register(app: AsyncApp, runtime: SlackRuntime) -> None:
                     text = await _run_now(runtime, team_id=team_id, ritual_id=_ritual_id(asked))
                 except HavenError as error:
                     text = f"⚠️ {error}"
-                await respond(text)
+                await respond(escape(text))
                 return
             with session_scope(runtime.engine) as session:
                 team = find_team_by_channel(session=session, platform="slack", channel=channel)
@@ -130,7 +131,7 @@ def register(app: AsyncApp, runtime: SlackRuntime) -> None:
                     await ack(UNBOUND)
                     return
                 if asked.verb == "status":
-                    await ack("\n".join(admin.status_lines(session=session, team=team)))
+                    await ack(escape("\n".join(admin.status_lines(session=session, team=team))))
                 elif asked.verb == "leaders":
                     await ack(_leaders(session=session, team=team, people=people))
                 elif asked.action in ("", "list"):
@@ -158,7 +159,7 @@ def register(app: AsyncApp, runtime: SlackRuntime) -> None:
                 else:
                     await ack(commands.HELP)
         except HavenError as error:
-            await ack(f"⚠️ {error}")
+            await ack(f"⚠️ {escape(str(error))}")
 
     @app.view(ids.SETUP_VIEW, middleware=[admin_only])
     async def setup_submitted(ack, view, context) -> None:  # type: ignore[no-untyped-def]
@@ -216,7 +217,7 @@ def _leaders(*, session: Session, team: Team, people: dict[str, SlackUser]) -> s
         name_leaders(session=session, team=team, people=people)
     current = leaders(session=session, team_id=team.id)
     mentions = ", ".join(f"<@{m.platform_user_id}>" for m in current) or "nobody yet"
-    return f"Leaders of {team.name} (they receive the weekly digest): {mentions}."
+    return f"Leaders of {escape(team.name)} (they receive the weekly digest): {mentions}."
 
 
 async def setup_view(
