@@ -7,7 +7,7 @@ from sqlmodel import Session, select
 
 from bot.slack import ids
 from bot.slack.digest_blocks import digest_blocks
-from bot.slack.kit import Block, actions, button, divider, escape, header, section
+from bot.slack.kit import Block, actions, button, context, divider, escape, header, section
 from bot.slack.views import KIND_LABELS
 from rituals.clock import local_iso_week, utcnow
 from rituals.digest import build_digest, last_complete_week
@@ -16,6 +16,10 @@ from storage.models_slack import SlackUser
 from storage.occurrences import rituals_of_team
 
 MAX_BLOCKS = 100  # Slack's limit for a Home tab
+MORE = (
+    "There is more than the Home tab can hold: `/haven rituals` in a team's channel lists its "
+    "rituals, and each weekly digest reaches its leaders by direct message."
+)
 
 
 def teams_of_workspace(*, session: Session, team_id: str) -> list[Team]:
@@ -139,21 +143,23 @@ def home_view(*, session: Session, team_id: str, user_id: str, is_admin: bool) -
             select(Member).where(Member.platform_user_id == user_id, Member.is_leader)
         )
     }
-    blocks: list[Block] = [
-        section(
-            "👋 *Haven* runs small rituals that make it safer to speak up: check-ins, "
-            "failure celebrations, anonymous questions and a weekly safety pulse."
-        ),
-    ]
+    welcome = section(
+        "👋 *Haven* runs small rituals that make it safer to speak up: check-ins, "
+        "failure celebrations, anonymous questions and a weekly safety pulse."
+    )
+    middle: list[Block] = []
     if is_admin:
-        blocks += [divider(), *admin_rituals(session=session, teams=teams)]
+        middle += [divider(), *admin_rituals(session=session, teams=teams)]
     leader_teams = [t for t in teams if t.id in led]
     if leader_teams:
-        blocks.append(divider())
+        middle.append(divider())
         for team in leader_teams:
-            blocks += latest_digest(session=session, team=team)
-    blocks += [
+            middle += latest_digest(session=session, team=team)
+    privacy = [
         divider(),
         *about_you(session=session, teams=teams, team_id=team_id, user_id=user_id),
     ]
-    return {"type": "home", "blocks": blocks[:MAX_BLOCKS]}
+    room = MAX_BLOCKS - 1 - len(privacy)  # what Haven keeps about you is always shown
+    if len(middle) > room:
+        middle = [*middle[: room - 1], context(MORE)]
+    return {"type": "home", "blocks": [welcome, *middle, *privacy]}
