@@ -54,6 +54,14 @@ def run(value: str, **style: Any) -> dict[str, Any]:
     return {"type": "TextRun", "text": value, **style}
 
 
+def shortened(question: str, *, limit: int = 300) -> str:
+    """Return a question as a reminder inside a longer card: whole up to limit, else cut with '…'.
+
+    Only questions people were already shown in full are shortened, so a card stays within 28 KB.
+    """
+    return question if len(question) <= limit else question[: limit - 1] + "…"
+
+
 def title(value: str) -> dict[str, Any]:
     """Return a card title."""
     return text(value, weight="Bolder", size="Medium")
@@ -225,7 +233,7 @@ def _batch_page(message: FeedbackBatch, answers: list[dict[str, Any]], page: str
     return card(
         [
             typed(
-                f"🔓 Anonymous answers to “{message.question}”{page}",
+                f"🔓 Anonymous answers to “{shortened(message.question)}”{page}",
                 weight="Bolder",
                 size="Medium",
             ),
@@ -273,7 +281,9 @@ def _(message: LeaderReply) -> Card:
         [
             title("💬 A leader replied to your anonymous answer"),
             typed(
-                f"Question: {message.question}" if message.question else "Anonymous feedback",
+                f"Question: {shortened(message.question)}"
+                if message.question
+                else "Anonymous feedback",
                 isSubtle=True,
                 size="Small",
             ),

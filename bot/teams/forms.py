@@ -125,9 +125,8 @@ def rituals_card(*, team: Team, rituals: Sequence[Ritual]) -> Card:
             if ritual.paused
             else execute("Pause", "ritual_pause", ritual_id=ritual.id)
         )
-        edit = show_card(
-            "Edit", _ritual_fields(ritual), [execute("Save", "ritual_edit", ritual_id=ritual.id)]
-        )
+        # The edit form is fetched on click: inlining every ritual's question could outgrow 28 KB.
+        edit = execute("Edit", "ritual_edit_form", ritual_id=ritual.id)
         body.append(
             {
                 "type": "Container",
