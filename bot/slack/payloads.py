@@ -93,6 +93,13 @@ class EventCallback(Envelope):
     event: Event
 
 
+class WorkflowStepEdit(Envelope):
+    """A deprecated workflow step's edit click: acknowledged and ignored, but Bolt reads its step."""
+
+    type: Literal["workflow_step_edit"]
+    workflow_step: dict[str, Any]
+
+
 class SlashCommand(Loose):
     """A slash command, form-encoded: every field a string."""
 
@@ -109,6 +116,7 @@ MODELS: dict[str, type[Envelope]] = {
     "view_submission": ViewSubmission,
     "view_closed": ViewSubmission,
     "event_callback": EventCallback,
+    "workflow_step_edit": WorkflowStepEdit,
 }
 
 

@@ -8,6 +8,7 @@ from slack_bolt.async_app import AsyncApp
 from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_sdk.signature import SignatureVerifier
 
+from bot.error_site import where
 from bot.slack.payloads import MAX_BODY_BYTES, Malformed, parse_payload
 
 log = logging.getLogger(__name__)
@@ -52,7 +53,12 @@ class EventsEndpoint:
         except Exception as error:  # Bolt's own reading of the body failed on an odd shape
             log.info("refused a signed Slack request Bolt cannot read: %s", type(error).__name__)
             return web.Response(status=400, text="malformed body")
-        return await to_aiohttp_response(await self.app.async_dispatch(bolt_request))
+        try:
+            response = await self.app.async_dispatch(bolt_request)
+        except Exception as error:  # Bolt's own error handling failed on an odd payload
+            log.warning("Slack request not handled: %s at %s", type(error).__name__, where(error))
+            return web.Response(status=400, text="Haven could not handle this request")
+        return await to_aiohttp_response(response)
 
 
 def _unsigned() -> web.Response:

@@ -136,7 +136,13 @@ class HavenTeamsBot(TeamsActivityHandler):
     async def on_invoke_activity(self, turn_context: TurnContext) -> InvokeResponse:
         """Answer an Adaptive Card Action.Execute; leave other invokes to botbuilder."""
         if turn_context.activity.name != "adaptiveCard/action":
-            return await super().on_invoke_activity(turn_context)
+            answered = await super().on_invoke_activity(turn_context)
+            if answered is not None and answered.status == 501:  # botbuilder: "not implemented"
+                return InvokeResponse(
+                    status=404,
+                    body={"statusCode": 404, "message": "Haven does not handle this invoke."},
+                )
+            return answered
         data = invoke_action(turn_context.activity)
         if data is None:
             return InvokeResponse(
