@@ -36,7 +36,8 @@ class EventsEndpoint:
             if not (timestamp and signature):
                 return _unsigned()
             return web.Response(status=400, text="malformed body: not UTF-8")
-        if not (timestamp.isascii() and timestamp.isdigit()) or not self.verifier.is_valid(
+        well_formed = timestamp.isascii() and timestamp.isdigit() and signature.isascii()
+        if not well_formed or not self.verifier.is_valid(
             body=body, timestamp=timestamp, signature=signature
         ):
             return _unsigned()

@@ -7,6 +7,7 @@ import asyncio
 import json
 import logging
 import os
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -309,11 +310,18 @@ def test_unsigned_slack_bodies_are_refused_with_401_and_write_nothing(tmp_path):
         before = rows(engine)
 
         @FUZZ
-        @given(st.binary(max_size=2000), st.sampled_from(["application/json", "text/plain", ""]))
-        def check(body: bytes, content_type: str) -> None:
+        @given(
+            st.binary(max_size=2000),
+            st.sampled_from(["application/json", "text/plain", ""]),
+            st.sampled_from(["", "v0=00", "v1=x", "²"]),
+            st.sampled_from(["", str(int(time.time())), "0", "99999999999999999999999", "٣"]),
+        )
+        def check(body: bytes, content_type: str, signature: str, timestamp: str) -> None:
             headers = {"Content-Type": content_type} if content_type else {}
+            if signature:
+                headers |= {"X-Slack-Signature": signature, "X-Slack-Request-Timestamp": timestamp}
             status = loop.run_until_complete(_post(client, "/slack/events", body, headers))
-            assert status in (401, 413)
+            assert status in (400, 401, 413)
 
         check()
         assert rows(engine) == before
