@@ -132,3 +132,13 @@ async def test_a_failure_inside_a_turn_is_answered_briefly_without_a_traceback(t
         payloads.channel_message(teams.url, "status", sender="29:bob", mention=True)
     )
     assert response.status < 500
+
+
+@pytest.mark.parametrize(
+    "service_url", ["not a url", "ftp://x", "http://[::1", "http://" + "a" * 300]
+)
+async def test_an_activity_with_a_service_url_no_one_can_reach_gets_no_5xx(teams, service_url):
+    activity = payloads.channel_message(teams.url, "help", sender="29:bob", mention=True)
+    activity["serviceUrl"] = service_url
+    response = await teams.post(activity)
+    assert response.status < 500
