@@ -67,7 +67,13 @@ def setup_form(*, team: Team | None, suggested_name: str) -> Card:
     days = team.working_days if team else ",".join(WEEKDAYS[:5])
     body = [
         named_title("Set up Haven for this channel" if team is None else f"Team {team.name}"),
-        _input("name", "Team name", team.name if team else suggested_name, isRequired=True),
+        _input(
+            "name",
+            "Team name",
+            team.name if team else suggested_name,
+            isRequired=True,
+            maxLength=200,
+        ),
         _input(
             "timezone", "Time zone (IANA, e.g. Europe/Berlin)", team.timezone if team else "UTC"
         ),
@@ -91,7 +97,12 @@ def _ritual_fields(ritual: Ritual | None) -> list[dict[str, Any]]:
     kind = ritual.kind if ritual else "checkin"
     fields = [
         _input("schedule", "Schedule (cron, team time zone)", ritual.schedule if ritual else ""),
-        _input("question", "Question (empty = Haven's default)", ritual.question if ritual else ""),
+        _input(
+            "question",
+            "Question (empty = Haven's default)",
+            ritual.question if ritual else "",
+            maxLength=1000,
+        ),
     ]
     if kind == "checkin":
         fields.append(
