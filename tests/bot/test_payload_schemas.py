@@ -13,6 +13,7 @@ from typing import Any
 import jsonschema
 import pytest
 from botbuilder.schema import Activity
+from jsonschema.protocols import Validator
 from slack_sdk.models.blocks import Block
 from slack_sdk.models.views import View
 
@@ -87,7 +88,7 @@ def messages_with(text: str) -> list[object]:
 
 
 @pytest.fixture(scope="module")
-def card_schema() -> jsonschema.Validator:
+def card_schema() -> Validator:
     """Return a validator for Adaptive Card 1.5, skipping when the shared specs are absent."""
     if not SCHEMA.exists():
         pytest.skip(f"{SCHEMA} is absent: the Adaptive Card schema lives in the shared folder")
@@ -95,7 +96,7 @@ def card_schema() -> jsonschema.Validator:
     return jsonschema.validators.validator_for(schema)(schema)
 
 
-def assert_card_valid(validator: jsonschema.Validator, card: dict[str, Any]) -> None:
+def assert_card_valid(validator: Validator, card: dict[str, Any]) -> None:
     errors = [error.message[:200] for error in validator.iter_errors(card)]
     assert not errors, errors
     activity = Activity.serialize(activity_of(card, preview="Haven"))
