@@ -15,6 +15,7 @@ from sqlalchemy.engine import Connection, Engine
 from bot.chart import chart_alt_text, render_chart
 from bot.console.notifier import ConsoleNotifier
 from bot.guard_secret import install_from_settings
+from bot.http_guard import answer_failures
 from bot.observability import metrics, timed, watch_lag
 from bot.platforms import Notifiers
 from bot.settings import Settings
@@ -208,7 +209,7 @@ def create_app(
     # Slack and Teams register their notifiers when mount_platforms mounts them.
     notifiers = notifiers or Notifiers(by_platform={"console": ConsoleNotifier()})
     state = ServerState(settings=settings, engine=engine, notifiers=notifiers)
-    app = web.Application(client_max_size=1024 * 1024, middlewares=[timed])
+    app = web.Application(client_max_size=1024 * 1024, middlewares=[answer_failures, timed])
     app[STATE] = state
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/readyz", readyz)

@@ -113,6 +113,7 @@ async def release(
         occurrence_id=occurrence.id,
         question=scope.ritual.question or DEFAULT_QUESTION,
         items=tuple((a.key, a.text) for a in answers),
+        replyable=frozenset(a.key for a in answers if a.reply_seal),
     )
     notifier = scope.notifier(notifiers)
     for leader in leaders(session=scope.session, team_id=scope.team.id):

@@ -109,6 +109,7 @@ class FeedbackBatch:
     occurrence_id: int
     question: str
     items: tuple[tuple[str, str], ...]  # (item key, text), shuffled
+    replyable: frozenset[str] = frozenset()  # keys of answers whose authors allowed replies
 
 
 @dataclass(frozen=True)

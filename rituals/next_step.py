@@ -238,7 +238,10 @@ def record_commitment(
     cleaned = clean_text(text)
     if cleaned is None:
         raise InvalidAnswer("Write one thing you will do this week.")
-    cleaned = cleaned[:MAX_COMMITMENT_LENGTH]
+    if len(cleaned) > MAX_COMMITMENT_LENGTH:
+        raise InvalidAnswer(
+            f"Keep it to {MAX_COMMITMENT_LENGTH} characters (this one has {len(cleaned)})."
+        )
     query = select(LeaderCommitment).where(
         LeaderCommitment.team_id == team_id,
         LeaderCommitment.iso_week == iso_week.upper(),

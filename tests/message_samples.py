@@ -30,6 +30,11 @@ EVERY_MESSAGE = [
     ),
     Reminder(occurrence_id=4, ritual_kind="safety_pulse", text="Still open."),
     RoundSummary(occurrence_id=1, ritual_kind="checkin", title="Closed", lines=("3 of 5",)),
-    FeedbackBatch(occurrence_id=3, question="What is hard?", items=(("k1", "Deadlines."),)),
+    FeedbackBatch(
+        occurrence_id=3,
+        question="What is hard?",
+        items=(("k1", "Deadlines."),),
+        replyable=frozenset({"k1"}),
+    ),
     LeaderReply(question="What is hard?", answer_excerpt="Deadlines.", reply="Let's talk."),
 ]

@@ -6,6 +6,7 @@ from slack_bolt.async_app import AsyncApp
 from slack_bolt.oauth.async_oauth_settings import AsyncOAuthSettings
 
 from bot.settings import Settings
+from bot.slack.guard import answer_failure
 from bot.slack.listeners import register_all
 from bot.slack.middleware import EventDeduplication
 from bot.slack.runtime import SlackRuntime, multi_workspace
@@ -70,7 +71,11 @@ def build_bolt_app(*, settings: Settings, runtime: SlackRuntime) -> AsyncApp:
         oauth_settings=oauth_settings(settings=settings, runtime=runtime) if multi else None,
         installation_store=runtime.installation_store,
         installation_store_bot_only=True if multi else None,
+        # Payload types Haven does not use (deprecated workflow steps, new ones) reach the guard,
+        # which acknowledges them: Slack needs a 200, not Bolt's 404.
+        raise_error_for_unhandled_request=True,
     )
+    app.error(answer_failure)
     app.use(EventDeduplication(engine=runtime.engine))
     register_all(app, runtime)
     return app

@@ -74,7 +74,7 @@ def digest_blocks(document: DigestDocument, *, chart_file_id: str | None = None)
 
 def digest_fallback_text(document: DigestDocument) -> str:
     """Return the notification text of the digest message."""
-    return f"Weekly safety digest for {document.team}, {document.iso_week}"
+    return f"Weekly safety digest for {escape(document.team)}, {document.iso_week}"
 
 
 def _numbers(document: DigestDocument) -> Block:

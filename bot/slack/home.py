@@ -7,7 +7,7 @@ from sqlmodel import Session, select
 
 from bot.slack import ids
 from bot.slack.digest_blocks import digest_blocks
-from bot.slack.kit import Block, actions, button, divider, escape, header, section
+from bot.slack.kit import Block, actions, button, context, divider, escape, header, section
 from bot.slack.privacy_blocks import privacy_blocks
 from bot.slack.views import KIND_LABELS
 from rituals.clock import local_iso_week, utcnow
@@ -19,6 +19,10 @@ from storage.occurrences import rituals_of_team
 from storage.person_rows import retention_of_person
 
 MAX_BLOCKS = 100  # Slack's limit for a Home tab
+MORE = (
+    "There is more than the Home tab can hold: `/haven rituals` in a team's channel lists its "
+    "rituals, and each weekly digest reaches its leaders by direct message."
+)
 
 
 def teams_of_workspace(*, session: Session, team_id: str) -> list[Team]:
@@ -149,26 +153,28 @@ def home_view(
             select(Member).where(Member.platform_user_id == user_id, Member.is_leader)
         )
     }
-    blocks: list[Block] = [
-        section(
-            "👋 *Haven* runs small rituals that make it safer to speak up: check-ins, "
-            "failure celebrations, anonymous questions and a weekly safety pulse."
-        ),
-    ]
+    welcome = section(
+        "👋 *Haven* runs small rituals that make it safer to speak up: check-ins, "
+        "failure celebrations, anonymous questions and a weekly safety pulse."
+    )
+    middle: list[Block] = []
     if is_admin:
-        blocks += [divider(), *admin_rituals(session=session, teams=teams)]
+        middle += [divider(), *admin_rituals(session=session, teams=teams)]
     leader_teams = [t for t in teams if t.id in led]
     if leader_teams:
-        blocks.append(divider())
+        middle.append(divider())
         for team in leader_teams:
-            blocks += latest_digest(session=session, team=team)
+            middle += latest_digest(session=session, team=team)
     retention = retention_of_person(session=session, user_id=user_id)
     own_data = privacy_blocks(
         retention_days=retention or DEFAULT_RETENTION_DAYS, policy=policy or PrivacyPolicy()
     )
-    blocks += [
+    privacy = [
         divider(),
         *about_you(session=session, teams=teams, team_id=team_id, user_id=user_id),
+        *own_data,
     ]
-    # Your data and its buttons come last but are never cut by Slack's block limit.
-    return {"type": "home", "blocks": blocks[: MAX_BLOCKS - len(own_data)] + own_data}
+    room = MAX_BLOCKS - 1 - len(privacy)  # what Haven keeps about you is always shown
+    if len(middle) > room:
+        middle = [*middle[: room - 1], context(MORE)]
+    return {"type": "home", "blocks": [welcome, *middle, *privacy]}

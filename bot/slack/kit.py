@@ -3,6 +3,8 @@
 from datetime import datetime
 from typing import Any
 
+from rituals.texts import MAX_TEXT_LENGTH
+
 Block = dict[str, Any]
 MAX_TEXT = 3000  # Slack's limit for a section's text
 
@@ -10,6 +12,24 @@ MAX_TEXT = 3000  # Slack's limit for a section's text
 def escape(text: str) -> str:
     """Escape the three characters mrkdwn treats as markup, so people's words stay words."""
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def sections(escaped: str, *, accessory: Block | None = None) -> list[Block]:
+    """Return mrkdwn sections holding all of an escaped text, split where no entity is cut."""
+    parts: list[str] = []
+    while len(escaped) > MAX_TEXT:
+        cut = escaped.rfind("\n", 0, MAX_TEXT)
+        cut = cut if cut > MAX_TEXT // 2 else MAX_TEXT
+        entity = escaped.rfind("&", max(0, cut - 5), cut)
+        if entity != -1 and ";" not in escaped[entity:cut]:
+            cut = entity  # never split "&amp;" and its kin
+        parts.append(escaped[:cut])
+        escaped = escaped[cut:]
+    parts.append(escaped)
+    blocks = [section(part or " ") for part in parts]
+    if accessory:
+        blocks[0]["accessory"] = accessory
+    return blocks
 
 
 def plain(text: str, *, emoji: bool = True) -> dict[str, Any]:
@@ -105,7 +125,7 @@ def text_input(
     action_id: str = "value",
     multiline: bool = False,
     initial: str = "",
-    max_length: int = 2000,
+    max_length: int = MAX_TEXT_LENGTH,
     placeholder: str = "",
 ) -> dict[str, Any]:
     """Return a plain_text_input element."""

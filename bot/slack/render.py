@@ -6,7 +6,17 @@ from functools import singledispatch
 
 from bot.slack import ids
 from bot.slack.digest_blocks import digest_blocks, digest_fallback_text
-from bot.slack.kit import Block, actions, button, context, escape, header, section, slack_date
+from bot.slack.kit import (
+    Block,
+    actions,
+    button,
+    context,
+    escape,
+    header,
+    section,
+    sections,
+    slack_date,
+)
 from rituals.messages import (
     AnonymousStoryPost,
     CheckinPrompt,
@@ -62,7 +72,7 @@ def _(message: CheckinPrompt) -> SlackMessage:
         else "Your answer is shared in this thread, like a check-in round."
     )
     return SlackMessage(
-        text=f"Check-in: {message.question}",
+        text=f"Check-in: {escape(message.question)}",
         blocks=[
             section(f"☕ *Check-in* — {escape(message.question)}"),
             actions(*moods, block_id=f"checkin_moods:{occurrence}"),
@@ -79,13 +89,15 @@ def _(message: CheckinPrompt) -> SlackMessage:
 def _(message: SharedCheckin) -> SlackMessage:
     word = f" — “{escape(message.text)}”" if message.text else ""
     line = f"{MOOD_EMOJI.get(message.mood, '')} *{escape(message.display_name)}*: {message.mood}/5{word}"
-    return SlackMessage(text=f"{message.display_name}: {message.mood}/5", blocks=[section(line)])
+    return SlackMessage(
+        text=f"{escape(message.display_name)}: {message.mood}/5", blocks=[section(line)]
+    )
 
 
 @render.register
 def _(message: FailureThreadOpener) -> SlackMessage:
     return SlackMessage(
-        text=f"Failure celebration: {message.question}",
+        text=f"Failure celebration: {escape(message.question)}",
         blocks=[
             section(f"🎉 *Failure celebration* — {escape(message.question)}"),
             context(
@@ -108,14 +120,14 @@ def _(message: FailureThreadOpener) -> SlackMessage:
 def _(message: AnonymousStoryPost) -> SlackMessage:
     return SlackMessage(
         text="A story shared anonymously",
-        blocks=[section(f"🕶 *Shared anonymously:* {escape(message.text)}")],
+        blocks=sections(f"🕶 *Shared anonymously:* {escape(message.text)}"),
     )
 
 
 @render.register
 def _(message: FeedbackPrompt) -> SlackMessage:
     return SlackMessage(
-        text=f"Anonymous question: {message.question}",
+        text=f"Anonymous question: {escape(message.question)}",
         blocks=[
             section(f"🔒 *Anonymous question* — {escape(message.question)}"),
             context(
@@ -167,14 +179,14 @@ def _(message: PulsePrompt) -> SlackMessage:
 
 @render.register
 def _(message: Reminder) -> SlackMessage:
-    return SlackMessage(text=message.text, blocks=[section(f"⏰ {escape(message.text)}")])
+    return SlackMessage(text=escape(message.text), blocks=[section(f"⏰ {escape(message.text)}")])
 
 
 @render.register
 def _(message: RoundSummary) -> SlackMessage:
     lines = "\n".join(escape(line) for line in message.lines)
     return SlackMessage(
-        text=message.title,
+        text=escape(message.title),
         blocks=[section(f"✅ *{escape(message.title)}*"), section(lines or " ")],
     )
 
@@ -190,11 +202,9 @@ def _(message: FeedbackBatch) -> SlackMessage:
         ),
     ]
     for key, text in message.items:
-        blocks.append(
-            section(
-                f"• {escape(text)}",
-                accessory=button("Reply", action_id=ids.RELAY_REPLY, value=key),
-            )
+        reply = button("Reply", action_id=ids.RELAY_REPLY, value=key)
+        blocks += sections(
+            f"• {escape(text)}", accessory=reply if key in message.replyable else None
         )
     return SlackMessage(text=f"{len(message.items)} anonymous answers", blocks=blocks)
 
@@ -207,7 +217,7 @@ def _(message: LeaderReply) -> SlackMessage:
             section(
                 f"💬 A leader replied to your anonymous answer to “{escape(message.question)}”"
             ),
-            section(f"> {escape(message.answer_excerpt)}\n{escape(message.reply)}"),
+            *sections(f"> {escape(message.answer_excerpt)}\n{escape(message.reply)}"),
             context("They do not know who you are; Haven relayed their reply."),
         ],
     )

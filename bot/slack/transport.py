@@ -8,6 +8,9 @@ from slack_bolt.async_app import AsyncApp
 from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_sdk.signature import SignatureVerifier
 
+from bot.error_site import where
+from bot.slack.payloads import MAX_BODY_BYTES, Malformed, parse_payload
+
 log = logging.getLogger(__name__)
 
 
@@ -20,23 +23,48 @@ class EventsEndpoint:
 
     async def handle(self, request: web.Request) -> web.Response:
         """Refuse unsigned, badly signed or stale requests with 401, malformed ones with 400."""
-        raw = await request.read()
+        if (request.content_length or 0) > MAX_BODY_BYTES:
+            return web.Response(status=413, text="body too large")
+        raw = await request.content.read(MAX_BODY_BYTES + 1)
+        if len(raw) > MAX_BODY_BYTES:
+            return web.Response(status=413, text="body too large")
         timestamp = request.headers.get("X-Slack-Request-Timestamp", "")
         signature = request.headers.get("X-Slack-Signature", "")
-        if not timestamp.isdigit() or not self.verifier.is_valid(
-            body=raw, timestamp=timestamp, signature=signature
+        try:
+            body = raw.decode("utf-8")
+        except UnicodeDecodeError:  # slack_sdk's verifier would decode it, and fail, itself
+            if not (timestamp and signature):
+                return _unsigned()
+            return web.Response(status=400, text="malformed body: not UTF-8")
+        well_formed = timestamp.isascii() and timestamp.isdigit() and signature.isascii()
+        if not well_formed or not self.verifier.is_valid(
+            body=body, timestamp=timestamp, signature=signature
         ):
-            log.info("refused a Slack request with a missing, wrong or stale signature")
-            return web.Response(status=401, text="invalid signature")
-        try:  # Bolt parses the body once, here; a parse error must not become a 500
+            return _unsigned()
+        try:  # Bolt parses the body once more, here; a body of the wrong shape must not reach it
+            parse_payload(body=body, content_type=request.headers.get("Content-Type", ""))
             bolt_request = AsyncBoltRequest(
-                body=raw.decode("utf-8"),
+                body=body,
                 query=request.query_string,
                 headers=request.headers,  # type: ignore[arg-type]
             )
-        except ValueError:  # not UTF-8, or JSON that does not parse
+        except Malformed as error:
+            log.info("refused a signed Slack request: %s", error)
+            return web.Response(status=400, text=f"malformed body: {error}")
+        except Exception as error:  # Bolt's own reading of the body failed on an odd shape
+            log.info("refused a signed Slack request Bolt cannot read: %s", type(error).__name__)
             return web.Response(status=400, text="malformed body")
-        return await to_aiohttp_response(await self.app.async_dispatch(bolt_request))
+        try:
+            response = await self.app.async_dispatch(bolt_request)
+        except Exception as error:  # Bolt's own error handling failed on an odd payload
+            log.warning("Slack request not handled: %s at %s", type(error).__name__, where(error))
+            return web.Response(status=400, text="Haven could not handle this request")
+        return await to_aiohttp_response(response)
+
+
+def _unsigned() -> web.Response:
+    log.info("refused a Slack request with a missing, wrong or stale signature")
+    return web.Response(status=401, text="invalid signature")
 
 
 class OAuthEndpoints:

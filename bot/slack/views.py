@@ -3,8 +3,10 @@
 from typing import Any
 
 from bot.slack import ids
-from bot.slack.kit import context, input_block, modal, option, section, text_input
+from bot.slack.kit import context, escape, input_block, modal, option, section, text_input
 from rituals.messages import MOOD_LABELS
+from rituals.next_step import MAX_COMMITMENT_LENGTH
+from rituals.texts import MAX_WORD_LENGTH
 from storage.models import RITUAL_KINDS, Ritual
 
 View = dict[str, Any]
@@ -18,7 +20,9 @@ KIND_LABELS = {
 
 def notice(title: str, text: str) -> View:
     """Return a modal that only tells something."""
-    return modal(callback_id="haven_notice", title=title, blocks=[section(text)], submit=None)
+    return modal(
+        callback_id="haven_notice", title=title, blocks=[section(escape(text))], submit=None
+    )
 
 
 def checkin_word(*, occurrence_id: int) -> View:
@@ -42,7 +46,9 @@ def checkin_word(*, occurrence_id: int) -> View:
             input_block(
                 block_id="word",
                 label="One word or one sentence",
-                element=text_input(max_length=280, placeholder="e.g. focused, tired, curious"),
+                element=text_input(
+                    max_length=MAX_WORD_LENGTH, placeholder="e.g. focused, tired, curious"
+                ),
                 optional=True,
             ),
         ],
@@ -72,7 +78,7 @@ def feedback_answer(
 ) -> View:
     """Return the anonymous feedback modal; its metadata is the occurrence id and nothing else."""
     blocks: list[dict[str, Any]] = [
-        section(f"*{question}*"),
+        section(f"*{escape(question)}*"),
         input_block(block_id="answer", label="Your answer", element=text_input(multiline=True)),
     ]
     if replies_possible:
@@ -110,7 +116,7 @@ def relay_reply(*, item_key: str, excerpt: str) -> View:
         title="Reply anonymously",
         private_metadata=item_key,
         blocks=[
-            section(f"> {excerpt[:500]}"),
+            section(f"> {escape(excerpt[:500])}"),
             input_block(block_id="reply", label="Your reply", element=text_input(multiline=True)),
             context("Haven passes your reply to the author. You will not learn who they are."),
         ],
@@ -224,19 +230,38 @@ def ritual_edit(ritual: Ritual) -> View:
 
 
 def submitted(view: dict[str, Any], block_id: str) -> Any:
-    """Return the value a person gave in one input block of a submitted view (None when empty)."""
-    element = view.get("state", {}).get("values", {}).get(block_id, {}).get("value", {})
+    """Return the value a person gave in one input block of a submitted view (None when empty).
+
+    Only the types Slack sends come back: a string, or a list of strings; anything else is None.
+    """
+    state = view.get("state")
+    values = state.get("values") if isinstance(state, dict) else None
+    block = values.get(block_id) if isinstance(values, dict) else None
+    element = block.get("value") if isinstance(block, dict) else None
+    if not isinstance(element, dict):
+        return None
     kind = element.get("type")
     if kind == "plain_text_input":
-        return element.get("value")
+        return _text(element.get("value"))
     if kind in ("radio_buttons", "static_select"):
         selected = element.get("selected_option")
-        return selected["value"] if selected else None
+        return _text(selected.get("value")) if isinstance(selected, dict) else None
     if kind == "checkboxes":
-        return [o["value"] for o in element.get("selected_options") or []]
+        options = element.get("selected_options")
+        chosen = (
+            [o.get("value") for o in options if isinstance(o, dict)]
+            if isinstance(options, list)
+            else []
+        )
+        return [value for value in chosen if isinstance(value, str)]
     if kind == "multi_users_select":
-        return list(element.get("selected_users") or [])
+        users = element.get("selected_users")
+        return [u for u in users if isinstance(u, str)] if isinstance(users, list) else []
     return None
+
+
+def _text(value: Any) -> str | None:
+    return value if isinstance(value, str) else None
 
 
 def digest_commitment(*, team_id: int, iso_week: str) -> View:
@@ -250,7 +275,7 @@ def digest_commitment(*, team_id: int, iso_week: str) -> View:
             input_block(
                 block_id="commitment",
                 label="One thing you will do this week",
-                element=text_input(multiline=True, max_length=500),
+                element=text_input(multiline=True, max_length=MAX_COMMITMENT_LENGTH),
             ),
             context("Next week's digest shows it beside how the team's signals moved."),
         ],

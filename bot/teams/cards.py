@@ -1,6 +1,7 @@
 """Render the core's messages as Adaptive Cards; card actions carry {"haven": action, ...}."""
 
 import base64
+import json
 from datetime import UTC, datetime
 from functools import singledispatch
 from typing import Any
@@ -18,6 +19,7 @@ from rituals.messages import (
     RoundSummary,
     SharedCheckin,
 )
+from rituals.texts import MAX_TEXT_LENGTH, MAX_WORD_LENGTH
 
 Card = dict[str, Any]
 SCHEMA = "http://adaptivecards.io/schemas/adaptive-card.json"
@@ -34,6 +36,30 @@ def card(body: list[dict[str, Any]], actions: list[dict[str, Any]] | None = None
 def text(value: str, **style: Any) -> dict[str, Any]:
     """Return a wrapping TextBlock."""
     return {"type": "TextBlock", "text": value, "wrap": True, **style}
+
+
+def typed(*runs: str | dict[str, Any], **style: Any) -> dict[str, Any]:
+    """Return text people or admins typed, shown exactly as typed: TextRuns are never markdown.
+
+    A run is a string, or a TextRun with its own style (e.g. a bold name before a plain answer).
+    """
+    inlines = [
+        {"type": "TextRun", "text": run, **style} if isinstance(run, str) else run for run in runs
+    ]
+    return {"type": "RichTextBlock", "inlines": inlines}
+
+
+def run(value: str, **style: Any) -> dict[str, Any]:
+    """Return one styled TextRun for typed()."""
+    return {"type": "TextRun", "text": value, **style}
+
+
+def shortened(question: str, *, limit: int = 300) -> str:
+    """Return a question as a reminder inside a longer card: whole up to limit, else cut with '…'.
+
+    Only questions people were already shown in full are shortened, so a card stays within 28 KB.
+    """
+    return question if len(question) <= limit else question[: limit - 1] + "…"
 
 
 def title(value: str) -> dict[str, Any]:
@@ -84,12 +110,12 @@ def _(message: CheckinPrompt) -> Card:
     )
     body = [
         title("☕ Check-in"),
-        text(message.question),
+        typed(message.question),
         {
             "type": "Input.Text",
             "id": "text",
             "placeholder": "One word or one sentence (optional)",
-            "maxLength": 500,
+            "maxLength": MAX_WORD_LENGTH,
         },
         note(privacy + " Clicking another mood changes your answer."),
         closes(message.closes_at),
@@ -104,20 +130,20 @@ def _(message: CheckinPrompt) -> Card:
 @render.register
 def _(message: SharedCheckin) -> Card:
     word = f" — “{message.text}”" if message.text else ""
-    return card([text(f"**{message.display_name}**: {message.mood}/5{word}")])
+    return card([typed(run(message.display_name, weight="Bolder"), f": {message.mood}/5{word}")])
 
 
 @render.register
 def _(message: FailureThreadOpener) -> Card:
     form = [
         text("Your story is posted by Haven in this thread, with no name attached."),
-        {"type": "Input.Text", "id": "story", "isMultiline": True, "maxLength": 4000},
+        {"type": "Input.Text", "id": "story", "isMultiline": True, "maxLength": MAX_TEXT_LENGTH},
     ]
     share = execute("Post it anonymously", "anonymous_story", occurrence_id=message.occurrence_id)
     return card(
         [
             title("🎉 Failure celebration"),
-            text(message.question),
+            typed(message.question),
             note("Reply in this thread to share by name, or share anonymously below."),
             closes(message.closes_at),
         ],
@@ -127,15 +153,15 @@ def _(message: FailureThreadOpener) -> Card:
 
 @render.register
 def _(message: AnonymousStoryPost) -> Card:
-    return card([note("Shared anonymously"), text(message.text)])
+    return card([note("Shared anonymously"), typed(message.text)])
 
 
 @render.register
 def _(message: FeedbackPrompt) -> Card:
     body = [
         title("🔒 Anonymous question"),
-        text(message.question),
-        {"type": "Input.Text", "id": "text", "isMultiline": True, "maxLength": 4000},
+        typed(message.question),
+        {"type": "Input.Text", "id": "text", "isMultiline": True, "maxLength": MAX_TEXT_LENGTH},
         {
             "type": "Input.Toggle",
             "id": "allow_replies",
@@ -171,44 +197,82 @@ def _(message: PulsePrompt) -> Card:
 
 @render.register
 def _(message: Reminder) -> Card:
-    return card([text(f"⏰ {message.text}")])
+    return card([typed(f"⏰ {message.text}")])
 
 
 @render.register
 def _(message: RoundSummary) -> Card:
-    return card([title(f"✅ {message.title}"), *(text(line) for line in message.lines)])
+    return card(
+        [
+            typed(f"✅ {message.title}", weight="Bolder", size="Medium"),
+            *(typed(line) for line in message.lines),
+        ]
+    )
+
+
+MAX_CARD_BYTES = 24_000  # Teams refuses activities over 28 KB; the envelope needs the rest
+
+
+def size_of(content: Card) -> int:
+    """Return the bytes a card takes in an activity (JSON escapes non-ASCII, so count it escaped)."""
+    return len(json.dumps(content, ensure_ascii=True))
+
+
+def _answer(key: str, answer: str, *, replyable: bool) -> dict[str, Any]:
+    items: list[dict[str, Any]] = [typed(answer)]
+    if replyable:
+        reply_form = [
+            {"type": "Input.Text", "id": "reply", "isMultiline": True, "maxLength": MAX_TEXT_LENGTH}
+        ]
+        send = execute("Send reply", "relay_reply", item_key=key)
+        items.append({"type": "ActionSet", "actions": [show_card("Reply", reply_form, [send])]})
+    return {"type": "Container", "separator": True, "items": items}
+
+
+def _batch_page(message: FeedbackBatch, answers: list[dict[str, Any]], page: str) -> Card:
+    return card(
+        [
+            typed(
+                f"🔓 Anonymous answers to “{shortened(message.question)}”{page}",
+                weight="Bolder",
+                size="Medium",
+            ),
+            note(
+                f"{len(message.items)} answers, shuffled. Nobody, Haven included, can tell who "
+                "wrote which. Reply appears only where the author allowed replies."
+            ),
+            *answers,
+        ]
+    )
+
+
+def batch_cards(message: FeedbackBatch) -> list[Card]:
+    """Return the batch as cards that each fit in one Teams activity, in order."""
+    pages: list[list[dict[str, Any]]] = [[]]
+    for key, answer in message.items:
+        block = _answer(key, answer, replyable=key in message.replyable)
+        trial = _batch_page(message, [*pages[-1], block], " (page 999 of 999)")
+        if pages[-1] and size_of(trial) > MAX_CARD_BYTES:
+            pages.append([])
+        pages[-1].append(block)
+    if len(pages) == 1:
+        return [_batch_page(message, pages[0], "")]
+    return [
+        _batch_page(message, answers, f" (page {n} of {len(pages)})")
+        for n, answers in enumerate(pages, start=1)
+    ]
 
 
 @render.register
 def _(message: FeedbackBatch) -> Card:
-    body: list[dict[str, Any]] = [
-        title(f"🔓 Anonymous answers to “{message.question}”"),
-        note(
-            f"{len(message.items)} answers, shuffled. Nobody, Haven included, can tell who wrote which."
-        ),
-    ]
-    for key, answer in message.items:
-        reply_form = [{"type": "Input.Text", "id": "reply", "isMultiline": True, "maxLength": 4000}]
-        body.append(
-            {
-                "type": "Container",
-                "separator": True,
-                "items": [
-                    text(answer),
-                    {
-                        "type": "ActionSet",
-                        "actions": [
-                            show_card(
-                                "Reply",
-                                reply_form,
-                                [execute("Send reply", "relay_reply", item_key=key)],
-                            )
-                        ],
-                    },
-                ],
-            }
-        )
-    return card(body)
+    return batch_cards(message)[0]
+
+
+def cards_of(message: object) -> list[Card]:
+    """Return the cards that carry a message: several for a long batch, else one."""
+    if isinstance(message, FeedbackBatch):
+        return batch_cards(message)
+    return [render(message)]
 
 
 @render.register
@@ -216,9 +280,15 @@ def _(message: LeaderReply) -> Card:
     return card(
         [
             title("💬 A leader replied to your anonymous answer"),
-            note(f"Question: {message.question}" if message.question else "Anonymous feedback"),
-            text(f"You wrote: “{message.answer_excerpt}”", isSubtle=True),
-            text(message.reply),
+            typed(
+                f"Question: {shortened(message.question)}"
+                if message.question
+                else "Anonymous feedback",
+                isSubtle=True,
+                size="Small",
+            ),
+            typed(f"You wrote: “{message.answer_excerpt}”", isSubtle=True),
+            typed(message.reply),
             note("They do not know who you are."),
         ]
     )

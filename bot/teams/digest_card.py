@@ -11,8 +11,10 @@ from bot.digest_format import (
     stories_text,
     withheld_notes,
 )
+from bot.teams.cards import typed
 from rituals.digest import DigestDocument
 from rituals.messages import DigestMessage
+from rituals.next_step import MAX_COMMITMENT_LENGTH
 
 Card = dict[str, Any]
 SCHEMA = "http://adaptivecards.io/schemas/adaptive-card.json"
@@ -26,7 +28,7 @@ def digest_card(source: DigestMessage | DigestDocument, *, chart_url: str | None
     """Return the digest card; a small chart PNG of the message is inlined, else chart_url."""
     document = source.document if isinstance(source, DigestMessage) else source
     body: list[dict[str, Any]] = [
-        _text(
+        typed(
             f"📈 Weekly safety digest — {document.team} · {document.iso_week}",
             weight="Bolder",
             size="Medium",
@@ -62,7 +64,7 @@ def digest_card(source: DigestMessage | DigestDocument, *, chart_url: str | None
         body.append(
             _text(f"You said → we did (after {document.follow_up.iso_week})", weight="Bolder")
         )
-        body.extend(_text(f"“{said}”", isSubtle=False) for said in document.follow_up.said)
+        body.extend(typed(f"“{said}”") for said in document.follow_up.said)
         body.extend(_note(line) for line in document.follow_up.since)
     body.append(
         {
@@ -71,7 +73,7 @@ def digest_card(source: DigestMessage | DigestDocument, *, chart_url: str | None
             "label": "What I'll do this week",
             "placeholder": document.next_step.action[:140],
             "isMultiline": True,
-            "maxLength": 1000,
+            "maxLength": MAX_COMMITMENT_LENGTH,
         }
     )
     notes = withheld_notes(document)

@@ -9,6 +9,7 @@ from sqlmodel import Session
 
 from bot.teams import admin_actions, digest_actions, privacy_actions, ritual_actions
 from bot.teams.activities import Actor
+from bot.teams.card_data import checked
 from bot.teams.rights import NOT_ADMIN, may_administer
 from bot.teams.runtime import Reply, TeamsRuntime
 from rituals.errors import HavenError
@@ -57,13 +58,14 @@ ACTIONS: dict[str, Route] = {
 
 async def run_action(*, runtime: TeamsRuntime, actor: Actor, data: dict[str, Any]) -> Reply:
     """Run the action named by data["haven"]; Haven's errors become the reply, never a crash."""
-    name = str(data.get("haven") or "")
-    route = ACTIONS.get(name)
+    name = data.get("haven")
+    route = ACTIONS.get(name) if isinstance(name, str) else None
     if route is None:
-        log.info("unknown Teams card action %r", name[:40])
+        log.info("unknown Teams card action %r", str(name)[:40])
         return Reply(UNKNOWN)
     log.info("Teams action %s", name)  # never who: some actions are anonymous
     try:
+        data = checked(data)
         if route.admin:
             with Session(runtime.engine) as session:
                 if not may_administer(session=session, actor=actor):

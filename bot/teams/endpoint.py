@@ -18,6 +18,8 @@ def parse_activity(body: Any) -> Activity | str:
     """Return the activity in a request body, or what is wrong with it."""
     if not isinstance(body, dict):
         return "the body is not a JSON object"
+    if not isinstance(body.get("type"), str):
+        return "the activity has no type"
     try:
         activity = Activity().deserialize(body)
     except Exception:
@@ -53,8 +55,8 @@ def messages_handler(
             return web.json_response({"error": "Content-Type must be application/json"}, status=415)
         try:
             body = await request.json()
-        except ValueError:
-            return web.json_response({"error": "the body is not JSON"}, status=400)
+        except (ValueError, RecursionError):
+            return web.json_response({"error": "the body is not JSON Haven can read"}, status=400)
         activity = parse_activity(body)
         if isinstance(activity, str):
             return web.json_response({"error": activity}, status=400)

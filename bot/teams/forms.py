@@ -3,7 +3,7 @@
 from collections.abc import Sequence
 from typing import Any
 
-from bot.teams.cards import Card, card, execute, note, show_card, text, title
+from bot.teams.cards import Card, card, execute, note, run, show_card, text, title, typed
 from rituals.admin import DEFAULT_SCHEDULES
 from rituals.scheduling import WEEKDAYS
 from storage.models import RITUAL_KINDS, Ritual, Team
@@ -46,6 +46,11 @@ def _choices(
     }
 
 
+def named_title(value: str) -> dict[str, Any]:
+    """Return a card title that holds a name someone typed (a team's, a ritual's): never markdown."""
+    return typed(value, weight="Bolder", size="Medium")
+
+
 def help_card() -> Card:
     """Return the list of commands."""
     lines = [text(f"**{name}** — {what}") for name, what in COMMANDS]
@@ -63,8 +68,14 @@ def setup_form(*, team: Team | None, suggested_name: str) -> Card:
     """Return the form that binds this channel to a team (or updates it)."""
     days = team.working_days if team else ",".join(WEEKDAYS[:5])
     body = [
-        title("Set up Haven for this channel" if team is None else f"Team {team.name}"),
-        _input("name", "Team name", team.name if team else suggested_name, isRequired=True),
+        named_title("Set up Haven for this channel" if team is None else f"Team {team.name}"),
+        _input(
+            "name",
+            "Team name",
+            team.name if team else suggested_name,
+            isRequired=True,
+            maxLength=200,
+        ),
         _input(
             "timezone", "Time zone (IANA, e.g. Europe/Berlin)", team.timezone if team else "UTC"
         ),
@@ -88,7 +99,12 @@ def _ritual_fields(ritual: Ritual | None) -> list[dict[str, Any]]:
     kind = ritual.kind if ritual else "checkin"
     fields = [
         _input("schedule", "Schedule (cron, team time zone)", ritual.schedule if ritual else ""),
-        _input("question", "Question (empty = Haven's default)", ritual.question if ritual else ""),
+        _input(
+            "question",
+            "Question (empty = Haven's default)",
+            ritual.question if ritual else "",
+            maxLength=1000,
+        ),
     ]
     if kind == "checkin":
         fields.append(
@@ -112,7 +128,7 @@ def _ritual_fields(ritual: Ritual | None) -> list[dict[str, Any]]:
 
 def rituals_card(*, team: Team, rituals: Sequence[Ritual]) -> Card:
     """Return the team's rituals with pause/resume, run, edit buttons and an 'add' form."""
-    body: list[dict[str, Any]] = [title(f"Rituals of {team.name}")]
+    body: list[dict[str, Any]] = [named_title(f"Rituals of {team.name}")]
     if not rituals:
         body.append(text("No rituals yet."))
     for ritual in rituals:
@@ -122,16 +138,16 @@ def rituals_card(*, team: Team, rituals: Sequence[Ritual]) -> Card:
             if ritual.paused
             else execute("Pause", "ritual_pause", ritual_id=ritual.id)
         )
-        edit = show_card(
-            "Edit", _ritual_fields(ritual), [execute("Save", "ritual_edit", ritual_id=ritual.id)]
-        )
+        # The edit form is fetched on click: inlining every ritual's question could outgrow 28 KB.
+        edit = execute("Edit", "ritual_edit_form", ritual_id=ritual.id)
         body.append(
             {
                 "type": "Container",
                 "separator": True,
                 "items": [
-                    text(
-                        f"**{ritual.id}. {ritual.name}** ({KIND_TITLES.get(ritual.kind, ritual.kind)}) `{ritual.schedule}`{state}"
+                    typed(
+                        run(f"{ritual.id}. {ritual.name}", weight="Bolder"),
+                        f" ({KIND_TITLES.get(ritual.kind, ritual.kind)}) {ritual.schedule}{state}",
                     ),
                     {
                         "type": "ActionSet",
@@ -155,7 +171,7 @@ def rituals_card(*, team: Team, rituals: Sequence[Ritual]) -> Card:
 def edit_form(ritual: Ritual) -> Card:
     """Return the form that edits one ritual."""
     return card(
-        [title(f"Edit {ritual.name}"), *_ritual_fields(ritual)],
+        [named_title(f"Edit {ritual.name}"), *_ritual_fields(ritual)],
         [execute("Save", "ritual_edit", ritual_id=ritual.id)],
     )
 
@@ -167,14 +183,14 @@ def leaders_form(
     if not people:
         return card(
             [
-                title(f"Leaders of {team.name}"),
+                named_title(f"Leaders of {team.name}"),
                 text("Haven has not read this team's roster yet; try again in a minute."),
             ]
         )
     options = [(person.user_id, person.display_name or person.user_id) for person in people]
     return card(
         [
-            title(f"Leaders of {team.name}"),
+            named_title(f"Leaders of {team.name}"),
             note("Leaders receive the weekly digest and may reply to anonymous feedback."),
             _choices("leaders", "Leaders", options, ",".join(leader_ids), isMultiSelect=True),
         ],
@@ -184,7 +200,7 @@ def leaders_form(
 
 def status_card(lines: Sequence[str]) -> Card:
     """Return the team's setup in a few lines."""
-    return card([title("Haven status"), *(text(line) for line in lines)])
+    return card([title("Haven status"), *(typed(line) for line in lines)])
 
 
 def welcome_card(*, kind: str) -> Card:

@@ -8,6 +8,7 @@ from botbuilder.core.teams import TeamsActivityHandler
 from botbuilder.schema import Activity, ActivityTypes, ChannelAccount, MessageReaction
 from sqlmodel import Session
 
+from bot.error_site import where
 from bot.teams.activities import (
     Actor,
     actor_of,
@@ -36,6 +37,7 @@ from rituals.errors import HavenError
 from rituals.privacy.workspace_erasure import cancel_erasure
 
 log = logging.getLogger(__name__)
+FAILED = "Haven could not do that just now; please try again, or tell your Haven admin."
 REMEMBERED = {
     ActivityTypes.message,
     ActivityTypes.invoke,
@@ -51,7 +53,9 @@ def reply_activity(reply: Reply) -> Activity:
         activity = MessageFactory.attachment(CardFactory.adaptive_card(reply.card))
         activity.summary = reply.text
         return activity
-    return MessageFactory.text(reply.text)
+    activity = MessageFactory.text(reply.text)
+    activity.text_format = "plain"  # replies repeat what people typed: never markdown
+    return activity
 
 
 def invoke_body(reply: Reply) -> dict[str, Any]:
@@ -77,10 +81,32 @@ class HavenTeamsBot(TeamsActivityHandler):
 
     async def on_turn(self, turn_context: TurnContext) -> None:
         """Keep the conversation's reference for proactive messages, then handle the activity."""
-        if turn_context.activity.type in REMEMBERED:
-            with Session(self.runtime.engine) as session:
-                remember(session=session, activity=turn_context.activity)
-        await super().on_turn(turn_context)
+        try:
+            if turn_context.activity.type in REMEMBERED:
+                with Session(self.runtime.engine) as session:
+                    remember(session=session, activity=turn_context.activity)
+            await super().on_turn(turn_context)
+        except Exception as error:  # the one guard: a short answer, one log line, never a 5xx
+            await log_turn_error(turn_context, error)
+            await self._answer_failure(turn_context)
+
+    async def _answer_failure(self, turn_context: TurnContext) -> None:
+        """Tell the person briefly that it failed: in the invoke's answer, or as a message."""
+        failed = Reply(FAILED)
+        if turn_context.activity.type == ActivityTypes.invoke:
+            if turn_context.turn_state.get(TurnContext._INVOKE_RESPONSE_KEY) is None:
+                await turn_context.send_activity(
+                    Activity(
+                        type=ActivityTypes.invoke_response,
+                        value=InvokeResponse(status=200, body=invoke_body(failed)),
+                    )
+                )
+            return
+        if turn_context.activity.type == ActivityTypes.message:
+            try:
+                await turn_context.send_activity(reply_activity(failed))
+            except Exception as error:  # the connector is unreachable: the log line is enough
+                log.info("could not tell the person: %s", type(error).__name__)
 
     async def on_message_activity(self, turn_context: TurnContext) -> None:
         """Handle a card submitted as a message, a story in a failure thread, or a command."""
@@ -112,7 +138,13 @@ class HavenTeamsBot(TeamsActivityHandler):
     async def on_invoke_activity(self, turn_context: TurnContext) -> InvokeResponse:
         """Answer an Adaptive Card Action.Execute; leave other invokes to botbuilder."""
         if turn_context.activity.name != "adaptiveCard/action":
-            return await super().on_invoke_activity(turn_context)
+            answered = await super().on_invoke_activity(turn_context)
+            if answered is not None and answered.status == 501:  # botbuilder: "not implemented"
+                return InvokeResponse(
+                    status=404,
+                    body={"statusCode": 404, "message": "Haven does not handle this invoke."},
+                )
+            return answered
         data = invoke_action(turn_context.activity)
         if data is None:
             return InvokeResponse(
@@ -267,10 +299,13 @@ class HavenTeamsBot(TeamsActivityHandler):
 
 
 async def log_turn_error(turn_context: TurnContext, error: Exception) -> None:
-    """Log an unexpected failure of one turn by activity type only (never who or what was said)."""
+    """Log an unexpected failure of one turn in one line: activity type, error and where it arose.
+
+    Never who or what was said, and no traceback: its locals can hold what people typed.
+    """
     log.error(
-        "Teams %s activity failed: %s",
-        turn_context.activity.type,
+        "Teams %s activity failed: %s at %s",
+        str(turn_context.activity.type)[:40],
         type(error).__name__,
-        exc_info=(type(error), error, error.__traceback__),
+        where(error),
     )

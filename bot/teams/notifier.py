@@ -18,7 +18,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from bot.teams.activities import base_conversation, thread_of
-from bot.teams.cards import render, summary_of
+from bot.teams.cards import cards_of, render, summary_of
 from bot.teams.conversations import (
     conversation_of_roster,
     find_conversation,
@@ -107,8 +107,13 @@ class TeamsNotifier:
         await self._call(conversation_id, update, owner=channel.channel)
 
     async def send_direct(self, *, person: PersonAddress, message: Message) -> str:
-        """Send a card to one person's personal chat, opening the chat when there is none yet."""
-        return await self.send_to_person(user_id=person.user_id, activity=activity_of(message))
+        """Send a message to one person's personal chat (a long batch as several cards, in order)."""
+        first = ""
+        for content in cards_of(message):
+            activity = activity_of(content, preview=summary_of(message))
+            sent = await self.send_to_person(user_id=person.user_id, activity=activity)
+            first = first or sent
+        return first
 
     async def channel_members(self, *, channel: ChannelAddress) -> list[Person]:
         """Return the people of the channel's Teams team, refreshing the stored roster."""

@@ -22,7 +22,7 @@ from tests.rituals.digest_helpers import checkins, pulse, weeks_from
 
 W = weeks_from("2026-W40", 8)
 BLOCK_TYPES = {"header", "section", "context", "divider", "actions", "image"}
-CARD_ELEMENTS = {"TextBlock", "FactSet", "Image", "Container", "Input.Text"}
+CARD_ELEMENTS = {"TextBlock", "RichTextBlock", "FactSet", "Image", "Container", "Input.Text"}
 
 
 @pytest.fixture

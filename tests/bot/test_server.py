@@ -65,3 +65,26 @@ def test_the_access_log_is_off_unless_asked_for(monkeypatch):
     monkeypatch.setenv("HAVEN_ACCESS_LOG", "1")
     logger = access_logger(Settings())
     assert logger is not None and logger.name == "aiohttp.access"
+
+
+async def test_a_handler_that_fails_unforeseen_answers_400_without_a_traceback(caplog):
+    from aiohttp import web
+    from aiohttp.test_utils import TestClient, TestServer
+
+    from bot.http_guard import answer_failures
+
+    async def broken(request: web.Request) -> web.Response:
+        raise KeyError("workflow_step")
+
+    app = web.Application(middlewares=[answer_failures])
+    app.router.add_post("/broken", broken)
+    client = TestClient(TestServer(app))
+    await client.start_server()
+    try:
+        response = await client.post("/broken", data=b"{}")
+        assert response.status == 400
+        assert (await client.get("/nowhere")).status == 404
+    finally:
+        await client.close()
+    assert not [r for r in caplog.records if r.exc_info]
+    assert any("KeyError at test_server.py" in r.getMessage() for r in caplog.records)

@@ -4,6 +4,7 @@ from slack_bolt.async_app import AsyncApp
 from sqlmodel import Session
 
 from bot.slack import commands, ids, views
+from bot.slack.kit import escape
 from bot.slack.leaders import name_leaders
 from bot.slack.listeners.common import field_error
 from bot.slack.listeners.privacy import own_data_blocks, retention_reply
@@ -30,11 +31,13 @@ UNBOUND = "This channel is not bound to a team yet: an admin can run `/haven set
 
 
 def _ritual_id(command: commands.HavenCommand) -> int:
-    if not command.args or not command.args[0].isdigit():
+    try:
+        (ritual_id,) = ids.numbers_in(command.args[0] if command.args else "", 1)
+    except InvalidAnswer:
         raise InvalidAnswer(
             f"Say which ritual: `/haven rituals {command.action} <id>` (see `/haven rituals`)."
-        )
-    return int(command.args[0])
+        ) from None
+    return ritual_id
 
 
 def team_of_ritual(*, session: Session, ritual_id: int, team_id: str) -> Team:
@@ -127,7 +130,7 @@ def register(app: AsyncApp, runtime: SlackRuntime) -> None:
                     text = await _run_now(runtime, team_id=team_id, ritual_id=_ritual_id(asked))
                 except HavenError as error:
                     text = f"⚠️ {error}"
-                await respond(text)
+                await respond(escape(text))
                 return
             with session_scope(runtime.engine) as session:
                 team = find_team_by_channel(session=session, platform="slack", channel=channel)
@@ -135,7 +138,7 @@ def register(app: AsyncApp, runtime: SlackRuntime) -> None:
                     await ack(UNBOUND)
                     return
                 if asked.verb == "status":
-                    await ack("\n".join(admin.status_lines(session=session, team=team)))
+                    await ack(escape("\n".join(admin.status_lines(session=session, team=team))))
                 elif asked.verb == "leaders":
                     await ack(_leaders(session=session, team=team, people=people))
                 elif asked.verb == "retention":
@@ -165,7 +168,7 @@ def register(app: AsyncApp, runtime: SlackRuntime) -> None:
                 else:
                     await ack(commands.HELP)
         except HavenError as error:
-            await ack(f"⚠️ {error}")
+            await ack(f"⚠️ {escape(str(error))}")
 
     @app.view(ids.SETUP_VIEW, middleware=[admin_only])
     async def setup_submitted(ack, view, context) -> None:  # type: ignore[no-untyped-def]
@@ -181,7 +184,7 @@ def register(app: AsyncApp, runtime: SlackRuntime) -> None:
     @app.view(ids.RITUAL_EDIT_VIEW, middleware=[admin_only])
     async def edit_submitted(ack, view, context) -> None:  # type: ignore[no-untyped-def]
         window = (views.submitted(view, "window") or "").strip()
-        if window and not window.isdigit():
+        if window and not (window.isascii() and window.isdigit()):
             await ack(field_error("window", "A number of minutes, or empty for the default."))
             return
         change = RitualChange(
@@ -192,7 +195,7 @@ def register(app: AsyncApp, runtime: SlackRuntime) -> None:
         )
         try:
             with session_scope(runtime.engine) as session:
-                ritual_id = int(view["private_metadata"])
+                (ritual_id,) = ids.numbers_in(view.get("private_metadata"), 1)
                 team = team_of_ritual(session=session, ritual_id=ritual_id, team_id=context.team_id)
                 ritual = admin.edit_ritual(
                     session=session, team=team, ritual_id=ritual_id, change=change
@@ -223,7 +226,7 @@ def _leaders(*, session: Session, team: Team, people: dict[str, SlackUser]) -> s
         name_leaders(session=session, team=team, people=people)
     current = leaders(session=session, team_id=team.id)
     mentions = ", ".join(f"<@{m.platform_user_id}>" for m in current) or "nobody yet"
-    return f"Leaders of {team.name} (they receive the weekly digest): {mentions}."
+    return f"Leaders of {escape(team.name)} (they receive the weekly digest): {mentions}."
 
 
 async def setup_view(
@@ -265,7 +268,7 @@ async def apply_setup(runtime: SlackRuntime, *, view: dict, team_id: str) -> lis
             session=session,
             platform="slack",
             workspace=team_id,
-            channel=view["private_metadata"],
+            channel=ids.channel_in(view.get("private_metadata")),
             name=views.submitted(view, "team_name") or "",
             timezone=(views.submitted(view, "timezone") or "UTC").strip(),
         )

@@ -72,7 +72,7 @@ def register(app: AsyncApp, runtime: SlackRuntime) -> None:
     async def mood_clicked(ack, body, client, context) -> None:  # type: ignore[no-untyped-def]
         # Acknowledged means stored: the ack waits for the commit of the click's batch.
         try:
-            occurrence_id, mood = ids.numbers_in(body["actions"][0]["value"], 2)
+            occurrence_id, mood = ids.numbers_in(body["actions"][0].get("value"), 2)
             line = await record_checkin(
                 runtime=runtime,
                 team_id=context.team_id,
@@ -86,9 +86,15 @@ def register(app: AsyncApp, runtime: SlackRuntime) -> None:
         await tell(client=client, channel=channel_of(body), user=context.user_id, text=line)
 
     @app.action(ids.CHECKIN_WORD)
-    async def word_clicked(ack, body, client) -> None:  # type: ignore[no-untyped-def]
+    async def word_clicked(ack, body, client, context) -> None:  # type: ignore[no-untyped-def]
         await ack()
-        (occurrence_id,) = ids.numbers_in(body["actions"][0]["value"], 1)
+        try:
+            (occurrence_id,) = ids.numbers_in(body["actions"][0].get("value"), 1)
+        except HavenError as error:
+            await tell(
+                client=client, channel=channel_of(body), user=context.user_id, text=str(error)
+            )
+            return
         await client.views_open(
             trigger_id=body["trigger_id"], view=views.checkin_word(occurrence_id=occurrence_id)
         )
@@ -96,8 +102,8 @@ def register(app: AsyncApp, runtime: SlackRuntime) -> None:
     @app.view(ids.CHECKIN_WORD_VIEW)
     async def word_submitted(ack, view, client, context) -> None:  # type: ignore[no-untyped-def]
         try:
-            (occurrence_id,) = ids.numbers_in(view["private_metadata"], 1)
-            mood = int(views.submitted(view, "mood") or 0)
+            (occurrence_id,) = ids.numbers_in(view.get("private_metadata"), 1)
+            mood = ids.mood_in(views.submitted(view, "mood"))
             channel = await asyncio.to_thread(
                 _channel_of_round,
                 runtime=runtime,

@@ -5,6 +5,7 @@ from typing import Any
 from slack_sdk.web.async_client import AsyncWebClient
 from sqlmodel import Session
 
+from bot.slack.kit import escape
 from rituals.context import RitualScope
 from rituals.errors import NotFound
 from storage.models import Occurrence
@@ -22,7 +23,7 @@ def slack_scope(
 
 async def tell(*, client: AsyncWebClient, channel: str, user: str, text: str) -> None:
     """Show a line only this person sees, in the channel or DM they acted in."""
-    await client.chat_postEphemeral(channel=channel, user=user, text=text)
+    await client.chat_postEphemeral(channel=channel, user=user, text=escape(text))
 
 
 def field_error(block_id: str, text: str) -> dict[str, Any]:

@@ -1,8 +1,10 @@
 """The digest's "what I'll do this week": a leader's commitment, shown in next week's digest."""
 
+import re
+
 from slack_bolt.async_app import AsyncApp
 
-from bot.slack import views
+from bot.slack import ids, views
 from bot.slack.digest_blocks import COMMIT_ACTION
 from bot.slack.ids import DIGEST_COMMIT_VIEW
 from bot.slack.listeners.common import field_error
@@ -12,13 +14,16 @@ from rituals.next_step import record_commitment
 from storage.db import session_scope
 from storage.models import Team, Workspace
 
+ISO_WEEK = re.compile(r"^[0-9]{4}-W[0-9]{2}$")
 
-def team_and_week(value: str) -> tuple[int, str]:
+
+def team_and_week(value: object) -> tuple[int, str]:
     """Split a commit button's value '<team id>:<ISO week>'."""
-    team, _, week = value.partition(":")
-    if not team.isdigit() or not week:
+    team, _, week = value.partition(":") if isinstance(value, str) else ("", "", "")
+    if not ISO_WEEK.match(week):
         raise InvalidAnswer("That button is not one of Haven's; please use the latest digest.")
-    return int(team), week
+    (team_id,) = ids.numbers_in(team, 1)
+    return team_id, week
 
 
 def register(app: AsyncApp, runtime: SlackRuntime) -> None:
@@ -28,7 +33,7 @@ def register(app: AsyncApp, runtime: SlackRuntime) -> None:
     async def commit_clicked(ack, body, client) -> None:  # type: ignore[no-untyped-def]
         await ack()
         try:
-            team_id, week = team_and_week(body["actions"][0]["value"])
+            team_id, week = team_and_week(body["actions"][0].get("value"))
             view = views.digest_commitment(team_id=team_id, iso_week=week)
         except HavenError as error:
             view = views.notice("Digest", str(error))
@@ -37,7 +42,7 @@ def register(app: AsyncApp, runtime: SlackRuntime) -> None:
     @app.view(DIGEST_COMMIT_VIEW)
     async def commitment_submitted(ack, view, context) -> None:  # type: ignore[no-untyped-def]
         try:
-            team_id, week = team_and_week(view["private_metadata"])
+            team_id, week = team_and_week(view.get("private_metadata"))
             with session_scope(runtime.engine) as session:
                 team = session.get(Team, team_id)
                 workspace = session.get(Workspace, team.workspace_id) if team else None

@@ -97,7 +97,7 @@ def register(app: AsyncApp, runtime: SlackRuntime) -> None:
     async def share_clicked(ack, body, client, context) -> None:  # type: ignore[no-untyped-def]
         await ack()
         try:
-            (occurrence_id,) = ids.numbers_in(body["actions"][0]["value"], 1)
+            (occurrence_id,) = ids.numbers_in(body["actions"][0].get("value"), 1)
         except HavenError as error:
             await tell(
                 client=client, channel=channel_of(body), user=context.user_id, text=str(error)
@@ -111,7 +111,7 @@ def register(app: AsyncApp, runtime: SlackRuntime) -> None:
     async def story_submitted(ack, view, context) -> None:  # type: ignore[no-untyped-def]
         # Anonymous path: nothing here may log or store who submitted the story.
         try:
-            (occurrence_id,) = ids.numbers_in(view["private_metadata"], 1)
+            (occurrence_id,) = ids.numbers_in(view.get("private_metadata"), 1)
             with session_scope(runtime.engine) as session:
                 scope, occurrence = slack_scope(
                     session=session, occurrence_id=occurrence_id, team_id=context.team_id

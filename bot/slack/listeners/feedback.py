@@ -21,7 +21,7 @@ def register(app: AsyncApp, runtime: SlackRuntime) -> None:
     async def answer_clicked(ack, body, client, context) -> None:  # type: ignore[no-untyped-def]
         await ack()
         try:
-            (occurrence_id,) = ids.numbers_in(body["actions"][0]["value"], 1)
+            (occurrence_id,) = ids.numbers_in(body["actions"][0].get("value"), 1)
             with session_scope(runtime.engine) as session:
                 scope, occurrence = slack_scope(
                     session=session, occurrence_id=occurrence_id, team_id=context.team_id
@@ -46,7 +46,7 @@ def register(app: AsyncApp, runtime: SlackRuntime) -> None:
     async def answer_submitted(ack, view, context) -> None:  # type: ignore[no-untyped-def]
         wants_replies = "yes" in (views.submitted(view, "replies") or [])
         try:
-            (occurrence_id,) = ids.numbers_in(view["private_metadata"], 1)
+            (occurrence_id,) = ids.numbers_in(view.get("private_metadata"), 1)
             with session_scope(runtime.engine) as session:
                 scope, occurrence = slack_scope(
                     session=session, occurrence_id=occurrence_id, team_id=context.team_id

@@ -45,23 +45,23 @@ def register(app: AsyncApp, runtime: SlackRuntime) -> None:
     async def edit_clicked(ack, body, client, context) -> None:  # type: ignore[no-untyped-def]
         await ack()
         try:
-            ritual_id = int(body["actions"][0]["value"])
+            (ritual_id,) = ids.numbers_in(body["actions"][0].get("value"), 1)
             with Session(runtime.engine) as session:
                 team_of_ritual(session=session, ritual_id=ritual_id, team_id=context.team_id)
                 ritual = session.get(Ritual, ritual_id)
                 view = views.ritual_edit(ritual)  # type: ignore[arg-type]
-        except (HavenError, ValueError) as error:
+        except HavenError as error:
             view = views.notice("Edit ritual", str(error))
         await client.views_open(trigger_id=body["trigger_id"], view=view)
 
     async def toggle(body, client, context, *, paused: bool) -> None:  # type: ignore[no-untyped-def]
         try:
-            ritual_id = int(body["actions"][0]["value"])
+            (ritual_id,) = ids.numbers_in(body["actions"][0].get("value"), 1)
             with session_scope(runtime.engine) as session:
                 team = team_of_ritual(session=session, ritual_id=ritual_id, team_id=context.team_id)
                 admin.set_paused(session=session, team=team, ritual_id=ritual_id, paused=paused)
             runtime.rituals_changed()
-        except (HavenError, ValueError):
+        except HavenError:
             pass  # the refreshed Home tab shows the true state
         await publish_home(runtime, client=client, team_id=context.team_id, user_id=context.user_id)
 

@@ -48,7 +48,7 @@ def register(app: AsyncApp, runtime: SlackRuntime) -> None:
     async def score_clicked(ack, body, client, context) -> None:  # type: ignore[no-untyped-def]
         # Acknowledged means stored: the ack follows the commit.
         try:
-            occurrence_id, item, score = ids.numbers_in(body["actions"][0]["value"], 3)
+            occurrence_id, item, score = ids.numbers_in(body["actions"][0].get("value"), 3)
             receipt = await asyncio.to_thread(
                 record_score,
                 runtime=runtime,

@@ -18,9 +18,12 @@ def register(app: AsyncApp, runtime: SlackRuntime) -> None:
     @app.action(ids.RELAY_REPLY)
     async def reply_clicked(ack, body, client) -> None:  # type: ignore[no-untyped-def]
         await ack()
-        item_key = body["actions"][0]["value"]
+        try:
+            item_key = ids.item_key_in(body["actions"][0].get("value"))
+        except HavenError:
+            item_key = ""
         with Session(runtime.engine) as session:
-            item = session.get(AnonymousAnswer, item_key)
+            item = session.get(AnonymousAnswer, item_key) if item_key else None
             excerpt = item.text if item is not None and item.released else ""
         view = (
             views.relay_reply(item_key=item_key, excerpt=excerpt)
@@ -37,7 +40,7 @@ def register(app: AsyncApp, runtime: SlackRuntime) -> None:
                     session=session,
                     notifiers=runtime.notifiers,
                     key=runtime.relay_key,
-                    item_key=view["private_metadata"],
+                    item_key=ids.item_key_in(view.get("private_metadata")),
                     leader_user_id=context.user_id,
                     text=views.submitted(view, "reply"),
                 )

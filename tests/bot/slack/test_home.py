@@ -82,3 +82,18 @@ async def test_leaders_see_the_latest_digest(slack, session):
     assert "Not shown, to protect individual answers" in text  # an empty week withholds all
     assert "haven_digest_commit" in text
     assert "Weekly safety digest" not in str((await published_for(slack, "U0ANA"))["blocks"])
+
+
+async def test_the_home_of_an_admin_leading_41_teams_fits_and_still_says_what_haven_keeps(
+    slack, session
+):
+    for n in range(41):
+        team = make_slack_team(session, channel=f"C0T{n:03d}", name=f"Team {n:02d}")
+        make_slack_ritual(session, team, "checkin")
+        make_slack_ritual(session, team, "safety_pulse")
+    slack.fake.add_user("U0LEA", "Lea", is_admin=True)  # a workspace admin who leads every team
+    view = await published_for(slack, "U0LEA")
+    assert "haven_home_pause" in str(view["blocks"])
+    assert len(view["blocks"]) <= 100
+    assert "What Haven keeps about you" in str(view["blocks"][-15:])
+    assert "haven_privacy_erase" in str(view["blocks"][-1])  # your data, always last

@@ -16,6 +16,7 @@ class Call:
     conversation_id: str
     path: str
     body: Any
+    size: int = 0  # bytes of the request body, as Teams would measure the activity
 
     @property
     def card(self) -> dict[str, Any] | None:
@@ -110,6 +111,7 @@ class FakeConnector:
                 conversation_id=conversation,
                 path=request.path,
                 body=json.loads(body) if body else None,
+                size=len(body),
             )
         )
         if self._failures:

@@ -145,7 +145,7 @@ async def test_clicks_arriving_together_are_stored_at_their_reply_and_a_bad_one_
         ).all()
     assert dict(rows) == {"29:alice": "calm", "29:cara": None, "29:dan": "ok"}
     assert said["29:bob"] == (
-        "Your check-in was not stored: the text contains a broken character (a lone surrogate). "
+        "Your answer was not stored: the text contains a broken character (a lone surrogate). "
         "Please type it again."
     )
     assert all(said[who].startswith("Checked in: 4") for who in ("29:alice", "29:cara", "29:dan"))

@@ -155,11 +155,13 @@ def test_teams_is_off_without_any_teams_setting_and_on_with_the_dev_switch():
 def test_haven_serve_in_production_without_an_app_id_prints_one_line(tmp_path, monkeypatch):
     from bot.cli import app
     from bot.settings import load_settings
+    from storage.secret_box import new_secret_key
 
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'serve.db'}")
     monkeypatch.setenv("HAVEN_ENV", "production")
     monkeypatch.setenv("MICROSOFT_APP_PASSWORD", "secret")
-    monkeypatch.setenv("HAVEN_SECRET_KEY", "a-production-secret-of-at-least-32-characters")
+    monkeypatch.setenv("HAVEN_SECRET_KEY", new_secret_key(key_id="k1"))
+    monkeypatch.setenv("HAVEN_ALLOW_SQLITE", "1")
     load_settings.cache_clear()
     try:
         result = CliRunner().invoke(app, ["serve", "--port", "0"])
@@ -168,4 +170,4 @@ def test_haven_serve_in_production_without_an_app_id_prints_one_line(tmp_path, m
 
     assert result.exit_code == 1
     assert result.output.strip().count("\n") == 0
-    assert "MICROSOFT_APP_ID is empty" in result.output
+    assert "MICROSOFT_APP_ID" in result.output
