@@ -4,7 +4,7 @@ import yaml
 from sqlmodel import Session, select
 
 from rituals.team_config.schema import DEFAULT_WORKSPACE
-from storage.models import Member, Ritual, Team, Workspace
+from storage.models import HavenAdmin, Member, Ritual, Team, Workspace
 from storage.occurrences import rituals_of_team
 from storage.teams import list_teams
 
@@ -55,6 +55,13 @@ def _team_document(*, session: Session, team: Team) -> dict[str, object]:
     }
     if not team.members_from_channel:
         document["members"] = [m.platform_user_id for m in members if not m.is_leader]
+    admins = session.exec(
+        select(HavenAdmin.user_id)
+        .where(HavenAdmin.workspace_id == team.workspace_id)
+        .order_by(HavenAdmin.user_id)
+    ).all()
+    if admins:
+        document["admins"] = list(admins)
     document["anonymity_threshold"] = _threshold_document(team)
     rituals = rituals_of_team(session=session, team_id=team.id)  # type: ignore[arg-type]
     document["rituals"] = [_ritual_document(ritual) for ritual in rituals]
