@@ -14,6 +14,7 @@ from rituals.team_config.applying_members import apply_members
 from rituals.team_config.applying_rituals import apply_rituals, pause_rituals_of_dropped_team
 from rituals.team_config.applying_team import apply_team, team_workspace
 from rituals.team_config.existing import ExistingSetup, read_existing
+from rituals.team_config.new_rows import NewRows
 from rituals.team_config.problems import ConfigError, Problem, described
 from rituals.team_config.repeats import repeat_problems
 from rituals.team_config.report import ApplyReport
@@ -48,9 +49,10 @@ def apply_config(
         ]
         _flush(session, dry_run)  # new workspaces get their ids
         reports = [ApplyReport() for _ in config.teams]
+        added = NewRows()
         applied = [
             apply_team(
-                session=session,
+                added=added,
                 existing=existing,
                 team_config=team_config,
                 workspace=workspace,
@@ -60,27 +62,29 @@ def apply_config(
                 config.teams, workspaces, reports, strict=True
             )
         ]
-        _flush(session, dry_run)  # new teams get their ids
+        if not dry_run:
+            session.flush()  # updated teams
+            added.insert_teams(session=session)  # new teams get their ids
         for team, team_config, workspace, report in zip(
             applied, config.teams, workspaces, reports, strict=True
         ):
             apply_members(
-                session=session,
                 existing=existing,
+                added=added,
                 team=team,
                 team_config=team_config,
                 report=report,
             )
             apply_rituals(
-                session=session,
                 existing=existing,
+                added=added,
                 team=team,
                 team_config=team_config,
                 report=report,
             )
             apply_admins(
-                session=session,
                 existing=existing,
+                added=added,
                 workspace=workspace,
                 team_config=team_config,
                 report=report,
@@ -94,6 +98,8 @@ def apply_config(
             if name not in applied_names:
                 pause_rituals_of_dropped_team(existing=existing, team=team, report=report)
         _flush(session, dry_run)
+        if not dry_run:
+            added.insert(session=session)
     return report
 
 

@@ -1,17 +1,16 @@
 """The Haven admins a team's `admins:` names, added to the team's workspace."""
 
-from sqlmodel import Session
-
 from rituals.team_config.existing import ExistingSetup
+from rituals.team_config.new_rows import NewRows
 from rituals.team_config.report import ApplyReport
 from rituals.team_config.schema import TeamConfig
-from storage.models import HavenAdmin, Workspace
+from storage.models import Workspace
 
 
 def apply_admins(
     *,
-    session: Session,
     existing: ExistingSetup,
+    added: NewRows,
     workspace: Workspace,
     team_config: TeamConfig,
     report: ApplyReport,
@@ -24,6 +23,6 @@ def apply_admins(
         if user_id in admins:
             continue
         admins.add(user_id)
-        session.add(HavenAdmin(workspace_id=workspace.id, user_id=user_id))  # type: ignore[arg-type]
+        added.admins.append({"workspace_id": workspace.id, "user_id": user_id})
         where = f"{workspace.platform} workspace {workspace.external_id!r}"
         report.record("created", f"admin {user_id!r} of {where}", f"from team {team_config.name!r}")

@@ -1,18 +1,17 @@
 """A team's leaders and members made to match the config."""
 
-from sqlmodel import Session
-
 from rituals.team_config.assigning import assigned
 from rituals.team_config.existing import ExistingSetup
+from rituals.team_config.new_rows import NewRows
 from rituals.team_config.report import ApplyReport
 from rituals.team_config.schema import TeamConfig
-from storage.models import Member, Team
+from storage.models import Team
 
 
 def apply_members(
     *,
-    session: Session,
     existing: ExistingSetup,
+    added: NewRows,
     team: Team,
     team_config: TeamConfig,
     report: ApplyReport,
@@ -26,7 +25,15 @@ def apply_members(
         member = members.get(user_id)
         subject = f"member {user_id!r} of team {team.name!r}"
         if member is None:
-            session.add(Member(team_id=team.id, platform_user_id=user_id, is_leader=is_leader))  # type: ignore[arg-type]
+            added.members.append(
+                {
+                    "team_id": team.id,
+                    "platform_user_id": user_id,
+                    "display_name": "",
+                    "is_leader": is_leader,
+                    "active": True,
+                }
+            )
             report.record("created", subject, *(["leader"] if is_leader else []))
             continue
         details = assigned(member, {"active": True, "is_leader": is_leader})

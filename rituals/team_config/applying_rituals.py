@@ -1,9 +1,8 @@
 """A team's rituals made to match the config; rituals no longer in it are paused, not deleted."""
 
-from sqlmodel import Session
-
 from rituals.team_config.assigning import assigned
 from rituals.team_config.existing import ExistingSetup
+from rituals.team_config.new_rows import NewRows
 from rituals.team_config.report import ApplyReport
 from rituals.team_config.schema import RitualConfig, TeamConfig
 from storage.models import Ritual, Team
@@ -11,8 +10,8 @@ from storage.models import Ritual, Team
 
 def apply_rituals(
     *,
-    session: Session,
     existing: ExistingSetup,
+    added: NewRows,
     team: Team,
     team_config: TeamConfig,
     report: ApplyReport,
@@ -24,7 +23,7 @@ def apply_rituals(
         values = _ritual_values(ritual_config)
         ritual = rituals.pop(ritual_config.key, None)
         if ritual is None:
-            session.add(Ritual(team_id=team.id, name=ritual_config.key, **values))  # type: ignore[arg-type]
+            added.rituals.append({"team_id": team.id, "name": ritual_config.key, **values})
             created = f"{ritual_config.kind} at {ritual_config.schedule!r}"
             report.record("created", subject, created, *(["paused"] if values["paused"] else []))
             continue

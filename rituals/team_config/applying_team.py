@@ -4,6 +4,7 @@ from sqlmodel import Session
 
 from rituals.team_config.assigning import assigned
 from rituals.team_config.existing import ExistingSetup
+from rituals.team_config.new_rows import NewRows
 from rituals.team_config.report import ApplyReport
 from rituals.team_config.schema import DEFAULT_WORKSPACE, TeamConfig
 from storage.models import Team, Workspace
@@ -29,18 +30,18 @@ def team_workspace(
 
 def apply_team(
     *,
-    session: Session,
     existing: ExistingSetup,
+    added: NewRows,
     team_config: TeamConfig,
     workspace: Workspace,
     report: ApplyReport,
 ) -> Team:
-    """Create or update the team named in the config and return it."""
+    """Create or update the team named in the config and return it (a new one has no id yet)."""
     values = _team_values(team_config)
     team = existing.team(team_config.name)
     if team is None:
         team = Team(workspace_id=workspace.id, **values)  # type: ignore[arg-type]
-        session.add(team)
+        added.teams.append(team)
         where = f"{team_config.platform} channel {team.channel!r}"
         report.record("created", f"team {team.name!r}", where)
         return team
