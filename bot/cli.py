@@ -3,10 +3,8 @@
 import asyncio
 import json
 import logging
-from collections.abc import Callable
-from functools import wraps
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 from pydantic import ValidationError
@@ -14,10 +12,11 @@ from rich.console import Console
 
 from bot.cli_config import config_app
 from bot.cli_digest import digest
+from bot.cli_errors import OneLineErrorGroup, one_line_errors
 from bot.console.tables import signals_table, withheld_notes
 from bot.settings import load_settings
 from rituals.clock import local_iso_week, parse_iso_week, utcnow
-from rituals.errors import HavenError, NotFound
+from rituals.errors import NotFound
 from rituals.sentiment import set_default_analyser
 from rituals.signals import signals_for_weeks
 from storage.db import get_engine, normalize_url, session_scope
@@ -26,10 +25,14 @@ from storage.occurrences import rituals_of_team
 from storage.teams import find_team, list_teams
 
 app = typer.Typer(
-    help="Haven: psychological-safety rituals for Slack and Microsoft Teams.", no_args_is_help=True
+    help="Haven: psychological-safety rituals for Slack and Microsoft Teams.",
+    no_args_is_help=True,
+    cls=OneLineErrorGroup,
+    rich_markup_mode=None,  # plain help: flags without a `<bool>` that reads like a value
+    pretty_exceptions_enable=False,
 )
-db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
-rituals_app = typer.Typer(help="List and run rituals.", no_args_is_help=True)
+db_app = typer.Typer(help="Database schema.", no_args_is_help=True, rich_markup_mode=None)
+rituals_app = typer.Typer(help="List and run rituals.", no_args_is_help=True, rich_markup_mode=None)
 app.add_typer(db_app, name="db")
 app.add_typer(rituals_app, name="rituals")
 console = Console()
@@ -45,28 +48,6 @@ def apply_settings() -> None:
         typer.echo(f"Error: invalid setting: {problems}", err=True)
         raise typer.Exit(1) from None
     set_default_analyser(settings.sentiment_analyser)
-
-
-def one_line_errors(command: Callable[..., Any]) -> Callable[..., Any]:
-    """Turn Haven's errors into one clear line on stderr and exit code 1, never a traceback."""
-
-    @wraps(command)
-    def run(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return command(*args, **kwargs)
-        except (HavenError, ValueError) as error:
-            typer.echo(f"Error: {error}", err=True)
-            raise typer.Exit(1) from None
-        except (
-            Exception
-        ) as error:  # a database that cannot be reached, a file that cannot be written
-            typer.echo(
-                f"Error: {type(error).__name__}: {str(error).splitlines()[0] if str(error) else ''}",
-                err=True,
-            )
-            raise typer.Exit(1) from None
-
-    return run
 
 
 def database_url() -> str:

@@ -19,6 +19,7 @@ from storage.migrate import upgrade
 config_app = typer.Typer(
     help="Teams and rituals as code: apply a YAML file, or export the database as one.",
     no_args_is_help=True,
+    rich_markup_mode=None,
 )
 progress_console = Console(stderr=True)
 
