@@ -76,6 +76,13 @@ def serve(
     port: Annotated[
         int | None, typer.Option(help="Port to listen on (default: PORT or 3978).")
     ] = None,
+    host: Annotated[
+        str | None,
+        typer.Option(
+            help="Address to listen on (default: HAVEN_HOST or 127.0.0.1; 0.0.0.0 for every "
+            "interface, e.g. in a container behind a proxy)."
+        ),
+    ] = None,
 ) -> None:
     """Run the HTTP server (GET /healthz, platform endpoints) and the scheduler in one process."""
     from bot.server import run_server
@@ -83,7 +90,7 @@ def serve(
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
-    run_server(settings=load_settings(), port=port)
+    run_server(settings=load_settings(), port=port, host=host)
 
 
 @app.command()
