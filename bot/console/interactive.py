@@ -50,7 +50,7 @@ async def run_interactive(*, database: Path, console: Console) -> None:
         "[bold]Welcome to the demo team.[/bold] You are 'You'; seven teammates and a lead answer too.\n"
     )
     with session_scope(engine) as session:
-        team = create_demo_team(session=session)
+        team = create_demo_team(session=session, extra_people=(YOU,))
         for ritual in rituals_of_team(session=session, team_id=team.id):
             occurrence = await open_occurrence(
                 session=session, notifiers=notifiers, ritual_id=ritual.id, scheduled_at=now, now=now
