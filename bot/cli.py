@@ -121,9 +121,9 @@ def console_command(
     ] = Path("haven-console.db"),
 ) -> None:
     """Join a demo team and answer this week's rituals yourself by typing."""
-    from bot.console.interactive import run_interactive
+    from bot.console.interactive import run_console
 
-    asyncio.run(run_interactive(database=database, console=console))
+    run_console(database=database, console=console)
 
 
 @app.command()
