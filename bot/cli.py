@@ -16,6 +16,7 @@ from bot.cli_errors import OneLineErrorGroup, one_line_errors
 from bot.console.tables import signals_table, withheld_notes
 from bot.settings import load_settings
 from rituals.clock import local_iso_week, parse_iso_week, utcnow
+from rituals.digest import build_digest
 from rituals.errors import NotFound
 from rituals.sentiment import set_default_analyser
 from rituals.signals import signals_for_weeks
@@ -142,11 +143,12 @@ def signals(
         last = week or local_iso_week(utcnow(), found.timezone)
         parse_iso_week(last)
         rows = signals_for_weeks(session=session, team=found, last_week=last, weeks=weeks)
+        digest = None if as_json else build_digest(session=session, team_id=found.id, iso_week=last)
     if as_json:
         typer.echo(json.dumps([row.as_dict() for row in rows], indent=2))
         return
-    console.print(signals_table(f"{found.name} — weekly signals", rows))
-    for note in withheld_notes(rows):
+    console.print(signals_table(f"{found.name} — weekly signals", rows, digest=digest))
+    for note in withheld_notes(rows, digest=digest):
         console.print(f"[dim]{note}[/dim]")
 
 

@@ -77,8 +77,10 @@ async def run_demo(
     )
     if not transcript:
         _print_sample(notifier, console)
-    console.print(signals_table(f"{team.name} — weekly safety signals", weeks_signals))
-    for note in withheld_notes(weeks_signals):
+    console.print(
+        signals_table(f"{team.name} — weekly safety signals", weeks_signals, digest=digest)
+    )
+    for note in withheld_notes(weeks_signals, digest=digest):
         console.print(f"[dim]{note}[/dim]")
     console.print(f"\n[bold]What the leader receives on Monday — the digest of {last_week}:[/bold]")
     message = DigestMessage(document=digest, chart_png=None, chart_alt_text=trend_summary(digest))
