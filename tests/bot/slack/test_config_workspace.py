@@ -1,10 +1,15 @@
 """A team applied from YAML without `workspace:` works in the workspace of SLACK_BOT_TOKEN."""
 
-from sqlmodel import Session, select
+import asyncio
 
+from sqlmodel import Session, select
+from typer.testing import CliRunner
+
+from bot.cli import app
 from bot.server import create_app
+from bot.settings import load_settings
 from rituals.team_config import apply_config, parse_config
-from storage.db import session_scope
+from storage.db import get_engine, session_scope
 from storage.models import Ritual, Team, Workspace
 from tests.bot.slack.conftest import CHANNEL, SlackHarness, serve, slack_settings
 from tests.bot.slack.fake_slack import TEAM
@@ -28,11 +33,11 @@ async def test_a_click_from_the_real_workspace_is_recorded_for_a_config_team(
 ):
     with session_scope(engine) as session:
         apply_config(session=session, config=parse_config(CONFIG, source="teams.yml"))
-    app = create_app(
+    haven = create_app(
         settings=slack_settings(database_url, fake_slack), engine=engine, schedule=False
     )
-    client = await serve(app)  # starting the app asks Slack which workspace the token is in
-    slack = SlackHarness(client=client, fake=fake_slack, app=app, engine=engine)
+    client = await serve(haven)  # starting the app asks Slack which workspace the token is in
+    slack = SlackHarness(client=client, fake=fake_slack, app=haven, engine=engine)
     try:
         with Session(engine) as session:
             ritual = session.exec(select(Ritual)).one()
@@ -53,3 +58,31 @@ async def test_a_click_from_the_real_workspace_is_recorded_for_a_config_team(
     finally:
         await slack.settle()
         await client.close()
+
+
+async def test_config_apply_with_a_bot_token_binds_the_team_to_the_token_s_workspace(
+    tmp_path, monkeypatch, fake_slack
+):
+    url = f"sqlite:///{tmp_path / 'haven.db'}"
+    path = tmp_path / "teams.yml"
+    path.write_text(CONFIG, encoding="utf-8")
+    for name, value in {
+        "DATABASE_URL": url,
+        "SLACK_BOT_TOKEN": "xoxb-test-token",
+        "SLACK_SIGNING_SECRET": "secret",
+        "SLACK_API_URL": fake_slack.url,
+    }.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.delenv("SLACK_CLIENT_ID", raising=False)
+    load_settings.cache_clear()
+    try:
+        # the command is synchronous and calls the fake, which runs on this loop: another thread
+        result = await asyncio.to_thread(CliRunner().invoke, app, ["config", "apply", str(path)])
+    finally:
+        load_settings.cache_clear()
+    assert result.exit_code == 0, result.output
+    assert result.stderr == ""  # bound at once: no warning about a missing workspace
+    with Session(get_engine(url)) as session:
+        workspace = session.exec(select(Workspace)).one()
+    get_engine(url).dispose()
+    assert (workspace.platform, workspace.external_id) == ("slack", TEAM)
