@@ -5,6 +5,7 @@ least k people; a pooled figure is drawn as a bar over the weeks it covers.
 """
 
 import io
+from dataclasses import dataclass
 
 import matplotlib
 
@@ -14,7 +15,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from PIL import Image
 
-from bot.digest_format import CHARTED, SCALES, trend_summary
+from bot.digest_format import CHARTED, SCALES, figure_text, trend_summary, value_text
 from rituals.clock import previous_weeks
 from rituals.digest import DigestDocument
 from rituals.figures.model import Metric
@@ -23,6 +24,53 @@ TREND_WEEKS = 8
 COLOUR = "#2f6f8f"
 PERCENT = 100.0
 PALETTE = 32
+
+
+@dataclass(frozen=True)
+class ChartPoint:
+    """One drawn figure: its x (week index), y, the first week it covers and its value as text."""
+
+    x: int
+    y: float
+    first_x: int
+    label: str
+
+
+@dataclass(frozen=True)
+class Panel:
+    """One small chart: a headline with the week's figure, and lines broken at missing weeks."""
+
+    title: str
+    runs: tuple[tuple[ChartPoint, ...], ...]  # points of consecutive weeks, joined by a line
+
+
+def chart_panels(document: DigestDocument) -> list[Panel]:
+    """Return what each of the four small charts draws: headline, points, labels, line breaks."""
+    weeks = previous_weeks(document.iso_week, TREND_WEEKS)
+    position = {week: n for n, week in enumerate(weeks)}
+    panels = []
+    for metric in (m for m in document.metrics if m.name in CHARTED):
+        scale = PERCENT if metric.unit == "%" else 1.0
+        runs: list[list[ChartPoint]] = []
+        for point in metric.trend:
+            x = position.get(point.last_week)
+            if x is None:
+                continue
+            first = position.get(point.weeks[0], 0)
+            drawn = ChartPoint(
+                x=x, y=point.value * scale, first_x=first, label=value_text(metric, point.value)
+            )
+            if runs and runs[-1][-1].x + 1 >= first:  # no week missing in between
+                runs[-1].append(drawn)
+            else:
+                runs.append([drawn])
+        panels.append(
+            Panel(
+                title=f"{metric.label}: {figure_text(metric)}",
+                runs=tuple(tuple(run) for run in runs),
+            )
+        )
+    return panels
 
 
 def render_chart(document: DigestDocument) -> bytes | None:
@@ -34,8 +82,8 @@ def render_chart(document: DigestDocument) -> bytes | None:
     figure = Figure(figsize=(8, 5), dpi=100, layout="constrained")
     FigureCanvasAgg(figure)
     axes = figure.subplots(2, 2, sharex=True)
-    for ax, metric in zip(axes.flat, metrics, strict=True):
-        _plot(ax, metric, weeks)
+    for ax, metric, panel in zip(axes.flat, metrics, chart_panels(document), strict=True):
+        _plot(ax, metric, panel, weeks)
     figure.suptitle(f"{document.team} — 8 weeks to {document.iso_week}", fontsize=11)
     figure.supxlabel(
         f"Only figures from at least {document.k_numbers} people are drawn; "
@@ -51,28 +99,31 @@ def render_chart(document: DigestDocument) -> bytes | None:
     return small.getvalue()
 
 
-def _plot(ax, metric: Metric, weeks: list[str]) -> None:  # type: ignore[no-untyped-def]
+def _plot(ax, metric: Metric, panel: Panel, weeks: list[str]) -> None:  # type: ignore[no-untyped-def]
     scale = PERCENT if metric.unit == "%" else 1.0
     low, high = SCALES[metric.unit]
-    position = {week: n for n, week in enumerate(weeks)}
-    xs, ys = [], []
-    for point in metric.trend:
-        x = position.get(point.last_week)
-        if x is None:
-            continue
-        y = point.value * scale
-        first = position.get(point.weeks[0], 0)
-        if first != x and metric.name != "safety_index":  # the index always spans its cycle
-            ax.hlines(y, first - 0.3, x + 0.3, colors=COLOUR, linewidth=4, alpha=0.35)
-        xs.append(x)
-        ys.append(y)
-    ax.plot(xs, ys, marker="o", color=COLOUR, linewidth=1.5)
-    if not xs:
+    for run in panel.runs:
+        for point in run:
+            if point.first_x != point.x and metric.name != "safety_index":  # a pooled figure
+                ax.hlines(
+                    point.y, point.first_x - 0.3, point.x + 0.3, colors=COLOUR, lw=4, alpha=0.35
+                )
+            ax.annotate(
+                point.label,
+                (point.x, point.y),
+                textcoords="offset points",
+                xytext=(0, 5),
+                ha="center",
+                fontsize=6,
+                color="#333333",
+            )
+        ax.plot([p.x for p in run], [p.y for p in run], marker="o", color=COLOUR, linewidth=1.5)
+    if not panel.runs:
         ax.text(
             0.5, 0.5, "not enough answers yet", ha="center", va="center", transform=ax.transAxes
         )
-    ax.set_title(f"{metric.label} ({'%' if scale == PERCENT else metric.unit})", fontsize=9)
-    ax.set_ylim(low * scale, high * scale)
+    ax.set_title(panel.title, fontsize=9)
+    ax.set_ylim(low * scale, high * scale * 1.08)  # room for the label of a top value
     ax.set_xlim(-0.5, len(weeks) - 0.5)
     ax.set_xticks(range(len(weeks)), [week[5:] for week in weeks], fontsize=7)
     ax.tick_params(axis="y", labelsize=7)

@@ -3,10 +3,8 @@
 import asyncio
 import json
 import logging
-from collections.abc import Callable
-from functools import wraps
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 from pydantic import ValidationError
@@ -15,13 +13,15 @@ from rich.console import Console
 from bot.cli_check import check, refuse_unsafe_settings
 from bot.cli_config import config_app
 from bot.cli_digest import digest
+from bot.cli_errors import OneLineErrorGroup, one_line_errors
 from bot.cli_privacy import privacy_app
 from bot.cli_secrets import secrets_app
 from bot.console.tables import signals_table, withheld_notes
 from bot.guard_secret import install_from_settings
 from bot.settings import load_settings
 from rituals.clock import local_iso_week, parse_iso_week, utcnow
-from rituals.errors import HavenError, NotFound
+from rituals.digest import build_digest
+from rituals.errors import NotFound
 from rituals.sentiment import set_default_analyser
 from rituals.signals import signals_for_weeks
 from storage.db import get_engine, normalize_url, session_scope
@@ -30,10 +30,14 @@ from storage.occurrences import rituals_of_team
 from storage.teams import find_team, list_teams
 
 app = typer.Typer(
-    help="Haven: psychological-safety rituals for Slack and Microsoft Teams.", no_args_is_help=True
+    help="Haven: psychological-safety rituals for Slack and Microsoft Teams.",
+    no_args_is_help=True,
+    cls=OneLineErrorGroup,
+    rich_markup_mode=None,  # plain help: flags without a `<bool>` that reads like a value
+    pretty_exceptions_enable=False,
 )
-db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
-rituals_app = typer.Typer(help="List and run rituals.", no_args_is_help=True)
+db_app = typer.Typer(help="Database schema.", no_args_is_help=True, rich_markup_mode=None)
+rituals_app = typer.Typer(help="List and run rituals.", no_args_is_help=True, rich_markup_mode=None)
 app.add_typer(db_app, name="db")
 app.add_typer(rituals_app, name="rituals")
 console = Console()
@@ -52,30 +56,10 @@ def apply_settings() -> None:
     try:
         install_from_settings(settings)
     except (OSError, ValueError) as error:
+        if settings.haven_env == "production":
+            return  # `serve` and `check` name the missing or weak HAVEN_SECRET_KEY in one line
         typer.echo(f"Error: {error}", err=True)
         raise typer.Exit(1) from None
-
-
-def one_line_errors(command: Callable[..., Any]) -> Callable[..., Any]:
-    """Turn Haven's errors into one clear line on stderr and exit code 1, never a traceback."""
-
-    @wraps(command)
-    def run(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return command(*args, **kwargs)
-        except (HavenError, ValueError) as error:
-            typer.echo(f"Error: {error}", err=True)
-            raise typer.Exit(1) from None
-        except (
-            Exception
-        ) as error:  # a database that cannot be reached, a file that cannot be written
-            typer.echo(
-                f"Error: {type(error).__name__}: {str(error).splitlines()[0] if str(error) else ''}",
-                err=True,
-            )
-            raise typer.Exit(1) from None
-
-    return run
 
 
 def database_url() -> str:
@@ -104,6 +88,13 @@ def serve(
     port: Annotated[
         int | None, typer.Option(help="Port to listen on (default: PORT or 3978).")
     ] = None,
+    host: Annotated[
+        str | None,
+        typer.Option(
+            help="Address to listen on (default: HAVEN_HOST or 127.0.0.1; 0.0.0.0 for every "
+            "interface, e.g. in a container behind a proxy)."
+        ),
+    ] = None,
 ) -> None:
     """Run the HTTP server (GET /healthz, platform endpoints) and the scheduler in one process."""
     from bot.server import run_server
@@ -112,7 +103,7 @@ def serve(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
     refuse_unsafe_settings(load_settings())
-    run_server(settings=load_settings(), port=port)
+    run_server(settings=load_settings(), port=port, host=host)
 
 
 @app.command()
@@ -143,9 +134,9 @@ def console_command(
     ] = Path("haven-console.db"),
 ) -> None:
     """Join a demo team and answer this week's rituals yourself by typing."""
-    from bot.console.interactive import run_interactive
+    from bot.console.interactive import run_console
 
-    asyncio.run(run_interactive(database=database, console=console))
+    run_console(database=database, console=console)
 
 
 @app.command()
@@ -164,11 +155,12 @@ def signals(
         last = week or local_iso_week(utcnow(), found.timezone)
         parse_iso_week(last)
         rows = signals_for_weeks(session=session, team=found, last_week=last, weeks=weeks)
+        digest = None if as_json else build_digest(session=session, team_id=found.id, iso_week=last)
     if as_json:
         typer.echo(json.dumps([row.as_dict() for row in rows], indent=2))
         return
-    console.print(signals_table(f"{found.name} — weekly signals", rows))
-    for note in withheld_notes(rows):
+    console.print(signals_table(f"{found.name} — weekly signals", rows, digest=digest))
+    for note in withheld_notes(rows, digest=digest):
         console.print(f"[dim]{note}[/dim]")
 
 

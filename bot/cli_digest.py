@@ -6,12 +6,12 @@ from typing import Annotated
 
 import typer
 
-from bot.chart import chart_alt_text, render_chart
+from bot.cli_errors import os_error_text
 from bot.console.digest_text import digest_text
 from bot.settings import load_settings
 from rituals.clock import local_iso_week, parse_iso_week, utcnow
-from rituals.digest import build_digest, last_complete_week
-from rituals.errors import NotFound
+from rituals.digest import DigestDocument, build_digest, last_complete_week
+from rituals.errors import InvalidAnswer, NotFound
 from storage.db import get_engine, normalize_url, session_scope
 from storage.migrate import upgrade
 from storage.teams import find_team
@@ -40,14 +40,29 @@ def digest(
         iso_week = (week or last_complete_week(local_iso_week(utcnow(), found.timezone))).upper()
         assert found.id is not None
         document = build_digest(session=session, team_id=found.id, iso_week=iso_week)
+    chart_note = _write_chart(document, chart) if chart is not None else None
     if as_json:
         typer.echo(json.dumps(document.as_dict(), indent=2, ensure_ascii=False))
     else:
         typer.echo(digest_text(document))
-    if chart is not None:
-        png = render_chart(document)
-        if png is None:
-            typer.echo(f"No chart written: {chart_alt_text(document)}", err=True)
-            return
-        chart.write_bytes(png)
-        typer.echo(f"Chart written to {chart}.", err=as_json)
+    if chart_note is not None:
+        typer.echo(chart_note, err=True)
+
+
+def _write_chart(document: DigestDocument, path: Path) -> str:
+    """Write the trend chart before anything is printed, so a bad path fails alone; say what happened."""
+    from bot.chart import (  # matplotlib loads only when a chart is drawn
+        chart_alt_text,
+        render_chart,
+    )
+
+    if not path.parent.is_dir():
+        raise InvalidAnswer(f"cannot write the chart: the folder {path.parent} does not exist")
+    png = render_chart(document)
+    if png is None:
+        return f"No chart written: {chart_alt_text(document)}"
+    try:
+        path.write_bytes(png)
+    except OSError as error:
+        raise InvalidAnswer(f"cannot write the chart: {os_error_text(error)}") from None
+    return f"Chart written to {path}."

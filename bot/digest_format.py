@@ -1,5 +1,6 @@
 """Words and numbers of the digest, shared by every renderer so all platforms say the same."""
 
+from rituals.clock import previous_weeks
 from rituals.digest import DigestDocument
 from rituals.figures.model import Change, Figure, ItemScore, Metric, TrendPoint
 
@@ -54,16 +55,38 @@ def metric_line(metric: Metric) -> str:
     return " · ".join(parts)
 
 
-def sparkline(metric: Metric) -> str:
-    """Return the trend as block characters, one per shown point (nothing for withheld weeks)."""
-    values = [point.value for point in metric.trend]
-    if not values:
+NO_FIGURE = "·"
+TREND_WEEKS = 8
+
+
+def sparkline(metric: Metric, *, iso_week: str) -> str:
+    """Return the 8 weeks to iso_week as block characters between week labels, e.g.
+
+    'W41 ▃▄·▅▄▅▅▆ W48': one character a week, · for a week with no figure shown, a pooled
+    figure repeated over the weeks it covers. Empty when no figure was shown.
+    """
+    if not metric.trend:
         return ""
-    low, high = SCALES.get(metric.unit, (0.0, max(values) or 1.0))
+    weeks = previous_weeks(iso_week, TREND_WEEKS)
+    values = {week: point.value for point in metric.trend for week in point.weeks}
+    low, high = SCALES.get(metric.unit, (0.0, max(values.values()) or 1.0))
     steps = len(SPARKS) - 1
-    return "".join(
-        SPARKS[round((min(max(v, low), high) - low) / ((high - low) or 1.0) * steps)]
-        for v in values
+    marks = "".join(
+        SPARKS[round((min(max(values[week], low), high) - low) / ((high - low) or 1.0) * steps)]
+        if week in values
+        else NO_FIGURE
+        for week in weeks
+    )
+    return f"{weeks[0][5:]} {marks} {weeks[-1][5:]}"
+
+
+def no_signal_text(document: DigestDocument) -> str | None:
+    """Return how many check-in words the sentiment figure leaves out, or None when unknown."""
+    if document.no_signal_share is None:
+        return None
+    return (
+        f"Sentiment leaves out {document.no_signal_share:.0%} of check-in words: "
+        "they carried no sentiment signal."
     )
 
 

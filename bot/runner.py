@@ -10,6 +10,7 @@ from rituals.clock import utcnow
 from rituals.errors import InvalidAnswer, NotFound
 from rituals.lifecycle import open_occurrence
 from storage.db import session_scope
+from storage.models import RITUAL_KINDS
 from storage.occurrences import rituals_of_team
 from storage.teams import find_team
 
@@ -38,13 +39,14 @@ async def run_ritual_now(
         found = find_team(session=session, name=team)
         if found is None:
             raise NotFound(f"no team named '{team}' (see `haven rituals list`)")
-        rituals = [
-            r
-            for r in rituals_of_team(session=session, team_id=found.id)
-            if kind in (r.kind, r.name)
-        ]
+        every = rituals_of_team(session=session, team_id=found.id)
+        rituals = [r for r in every if kind in (r.kind, r.name)]
         if not rituals:
-            raise NotFound(f"team '{found.name}' has no ritual '{kind}'")
+            names = ", ".join(sorted({r.name for r in every})) or "none yet"
+            raise NotFound(
+                f"team '{found.name}' has no ritual '{kind}'; its rituals: {names} "
+                f"(kinds: {', '.join(RITUAL_KINDS)})"
+            )
         ritual = rituals[0]
         if ritual.paused:
             raise InvalidAnswer(f"ritual '{ritual.name}' of team '{found.name}' is paused")

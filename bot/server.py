@@ -222,19 +222,34 @@ def create_app(
     return app
 
 
-def run_server(*, settings: Settings, port: int | None = None) -> None:
-    """Migrate the database, say which platforms are on, and serve until interrupted."""
+TURN_ON = {
+    "slack": "Slack is off: set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET (or SLACK_APP_TOKEN for "
+    "Socket Mode) to turn it on; see docs/slack.md",
+    "teams": "Teams is off: set MICROSOFT_APP_ID and MICROSOFT_APP_PASSWORD (or HAVEN_TEAMS_DEV=1 "
+    "for the Bot Framework Emulator) to turn it on; see docs/teams.md",
+}
+
+
+def run_server(*, settings: Settings, port: int | None = None, host: str | None = None) -> None:
+    """Migrate the database, say which platforms are on and how to turn the others on, and serve."""
     try:
         claim = claim_sqlite_file(normalize_url(settings.database_url))
     except DatabaseInUse as error:
         raise HavenError(str(error)) from None
     upgrade(settings.database_url)
     app = create_app(settings=settings)
-    platforms = ", ".join(app[STATE].notifiers.platforms)
+    state = app[STATE]
     port = settings.port if port is None else port
-    log.info("Haven listening on port %d; platforms on: %s", port, platforms)
+    host = host or settings.host
+    platforms = ", ".join(state.notifiers.platforms)
+    log.info("Haven listening on http://%s:%d; platforms on: %s", host, port, platforms)
+    for note in state.notes:
+        log.info("%s", note)
+    for platform, how in TURN_ON.items():
+        if platform not in state.notifiers.platforms:
+            log.info("%s", how)
     try:
-        web.run_app(app, port=port, print=None, access_log=access_logger(settings))
+        web.run_app(app, host=host, port=port, print=None, access_log=access_logger(settings))
     finally:
         if claim is not None:
             claim.close()

@@ -20,6 +20,8 @@ class Settings(BaseSettings):
     # Production refuses SQLite unless the admin says they know (one process, one machine).
     allow_sqlite: bool = Field(default=False, alias="HAVEN_ALLOW_SQLITE")
     port: int = Field(default=3978, alias="PORT", ge=0, le=65535)
+    # Loopback by default: a development server is not reachable from the network by accident.
+    host: str = Field(default="127.0.0.1", alias="HAVEN_HOST", min_length=1)
     haven_env: Literal["development", "production"] = Field(
         default="development", alias="HAVEN_ENV"
     )

@@ -163,13 +163,20 @@ def weather(mean_mood: float) -> str:
     return next((label for floor, label in WEATHER if mean_mood >= floor), "⛈ stormy")
 
 
+def mood_distribution(moods: list[int]) -> str:
+    """Return how many people gave each mood, e.g. 'Rough 0 · Meh 1 · Okay 2 · Good 3 · Great 1'."""
+    return " · ".join(f"{label} {moods.count(mood)}" for mood, label in MOOD_LABELS.items())
+
+
 def summarize(scope: RitualScope, occurrence: Occurrence) -> RoundSummary:
-    """Summarise the round: count and team weather, never an individual private answer."""
+    """Summarise the round: count, team weather and moods from k people, never one person's answer."""
     answers = named_answers(session=scope.session, occurrence_ids=[occurrence.id])
     count = len(answers)
     lines = [f"{count} of {occurrence.invited_count} checked in."]
     if count >= scope.team.threshold_numbers:
-        lines.append(f"Team weather: {weather(mean(a.mood for a in answers if a.mood))}.")
+        moods = [a.mood for a in answers if a.mood]
+        lines.append(f"Team weather: {weather(mean(moods))}.")
+        lines.append(f"Moods from {len(moods)} people: {mood_distribution(moods)}.")
     elif count:
         lines.append(f"Team weather is shown from {scope.team.threshold_numbers} answers on.")
     return RoundSummary(

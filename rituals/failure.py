@@ -109,7 +109,12 @@ def summarize(scope: RitualScope, occurrence: Occurrence) -> RoundSummary:
     )
     total = len(named) + len(anonymous)
     reactions = sum(story.reactions for story in named)
-    lines = [f"{total} stories shared ({len(anonymous)} anonymously), {reactions} reactions."]
+    stories_word = "story" if total == 1 else "stories"
+    reactions_word = "reaction" if reactions == 1 else "reactions"
+    lines = [
+        f"{total} {stories_word} shared ({len(anonymous)} anonymously), "
+        f"{reactions} {reactions_word}."
+    ]
     lines.append(
         "Thank you for making it normal to talk about what didn't work."
         if total

@@ -1,11 +1,12 @@
 """`haven demo`: eight simulated people, four rituals, several weeks, then the weekly signals."""
 
+import shlex
 from pathlib import Path
 
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
-from bot.console.demo_team import DEMO_PEOPLE, DEMO_ROOM, create_demo_team, personas
+from bot.console.demo_team import DEMO_PEOPLE, DEMO_ROOM, DEMO_TEAM, create_demo_team, personas
 from bot.console.notifier import ConsoleNotifier
 from bot.console.render import render
 from bot.console.simulation import demo_window, planned_occurrences, simulate
@@ -76,15 +77,32 @@ async def run_demo(
     )
     if not transcript:
         _print_sample(notifier, console)
-    console.print(signals_table(f"{team.name} — weekly safety signals", weeks_signals))
-    for note in withheld_notes(weeks_signals):
+    console.print(
+        signals_table(f"{team.name} — weekly safety signals", weeks_signals, digest=digest)
+    )
+    for note in withheld_notes(weeks_signals, digest=digest):
         console.print(f"[dim]{note}[/dim]")
     console.print(f"\n[bold]What the leader receives on Monday — the digest of {last_week}:[/bold]")
     message = DigestMessage(document=digest, chart_png=None, chart_alt_text=trend_summary(digest))
     console.print(render(message), markup=False)
+    console.print("\nExplore the demo's data (these commands read the demo's database):")
+    for command in explore_commands(database):
+        console.print(f"  {command}", markup=False, soft_wrap=True)
     console.print(
-        "\nTry it yourself: [bold]haven console[/bold]. Your own teams: see README → Configure."
+        "Try it yourself: [bold]haven console[/bold]. Your own teams: see README → Configure."
     )
+
+
+def explore_commands(database: Path) -> list[str]:
+    """Return the commands, exactly as to type them, that read the demo's database."""
+    prefix = f"DATABASE_URL={shlex.quote(f'sqlite:///{database.resolve()}')}"
+    team = shlex.quote(DEMO_TEAM)
+    return [
+        f"{prefix} haven signals --team {team}",
+        f"{prefix} haven digest --team {team} --chart trend.png",
+        f"{prefix} haven rituals list",
+        f"{prefix} haven rituals run {team} checkin",
+    ]
 
 
 def _print_sample(notifier: ConsoleNotifier, console: Console) -> None:

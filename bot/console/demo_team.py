@@ -78,8 +78,14 @@ def personas(seed: int) -> list[Persona]:
     ]
 
 
-def create_demo_team(*, session: Session, timezone: str = "Europe/Berlin") -> Team:
-    """Create the demo team, its members and its four rituals."""
+def create_demo_team(
+    *, session: Session, timezone: str = "Europe/Berlin", extra_people: tuple[Person, ...] = ()
+) -> Team:
+    """Create the demo team, its listed members and its four rituals.
+
+    The members are listed, not read from the room, so any process on the demo database (e.g.
+    `haven rituals run`) invites all eight, not only the people of a room it does not know.
+    """
     workspace = get_or_create_workspace(session=session, platform="console", external_id="local")
     workspace.name = "Haven demo"
     team = Team(
@@ -89,11 +95,11 @@ def create_demo_team(*, session: Session, timezone: str = "Europe/Berlin") -> Te
         timezone=timezone,
         threshold_numbers=3,
         threshold_texts=5,
-        members_from_channel=True,
+        members_from_channel=False,
     )
     session.add(team)
     session.flush()
-    for person in DEMO_PEOPLE:
+    for person in (*DEMO_PEOPLE, *extra_people):
         upsert_member(
             session=session,
             team_id=team.id,

@@ -4,6 +4,7 @@ from bot.digest_format import (
     CHARTED,
     item_text,
     metric_line,
+    no_signal_text,
     sparkline,
     stories_text,
     withheld_notes,
@@ -20,12 +21,11 @@ def digest_text(document: DigestDocument) -> str:
         "",
     ]
     for metric in document.metrics[:4]:
-        spark = sparkline(metric) if metric.name in CHARTED else ""
+        spark = sparkline(metric, iso_week=document.iso_week) if metric.name in CHARTED else ""
         lines.append(f"  {metric_line(metric)}" + (f"   {spark}" if spark else ""))
-    if document.no_signal_share is not None:
-        lines.append(
-            f"    ({document.no_signal_share:.0%} of check-in texts carried no sentiment signal)"
-        )
+        no_signal = no_signal_text(document) if metric.name == "mean_sentiment" else None
+        if no_signal:
+            lines.append(f"    ({no_signal})")
     if document.safety.current.value is not None:
         lines.append(f"    safety items (1–7, higher is safer), {document.safety.current.window}:")
         lines.extend(f"      {item_text(item)}" for item in document.items)

@@ -1,7 +1,11 @@
 """`haven console`: you join the demo team and answer this week's four rituals by typing."""
 
+import asyncio
 import random
+import signal
+import threading
 from pathlib import Path
+from types import FrameType
 
 import typer
 from rich.console import Console
@@ -17,6 +21,7 @@ from rituals.clock import utcnow
 from rituals.context import RitualScope
 from rituals.errors import InvalidAnswer
 from rituals.lifecycle import close_occurrence, open_occurrence
+from rituals.messages import AGREE_LABELS
 from rituals.ports import Person
 from rituals.signals import compute_week_signals
 from storage.db import get_engine, session_scope
@@ -35,6 +40,27 @@ def ask_number(question: str, low: int, high: int) -> int:
         typer.echo(f"Please type a whole number from {low} to {high}.")
 
 
+def _interrupt(signum: int, frame: FrameType | None) -> None:
+    """Stop at the first Ctrl-C, even while a prompt waits for a line."""
+    raise KeyboardInterrupt
+
+
+def run_console(*, database: Path, console: Console) -> None:
+    """Run the console session; the first Ctrl-C stops it.
+
+    asyncio.run's own Ctrl-C handler only cancels the task, which cannot interrupt a prompt
+    blocked on input, so the first Ctrl-C would be lost; a handler of our own raises at once.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        asyncio.run(run_interactive(database=database, console=console))
+        return
+    previous = signal.signal(signal.SIGINT, _interrupt)
+    try:
+        asyncio.run(run_interactive(database=database, console=console))
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
 async def run_interactive(*, database: Path, console: Console) -> None:
     """Open each ritual now, let you and your simulated teammates answer, then close and show the week."""
     engine = get_engine(fresh_sqlite(database))
@@ -50,7 +76,7 @@ async def run_interactive(*, database: Path, console: Console) -> None:
         "[bold]Welcome to the demo team.[/bold] You are 'You'; seven teammates and a lead answer too.\n"
     )
     with session_scope(engine) as session:
-        team = create_demo_team(session=session)
+        team = create_demo_team(session=session, extra_people=(YOU,))
         for ritual in rituals_of_team(session=session, team_id=team.id):
             occurrence = await open_occurrence(
                 session=session, notifiers=notifiers, ritual_id=ritual.id, scheduled_at=now, now=now
@@ -89,8 +115,13 @@ async def _your_turn(
         elif kind == "safety_pulse":
             for item in pulse.asked_items(occurrence):
                 score = ask_number(f"Item {item}: your agreement (1-7)", 1, 7)
-                pulse.record(
+                receipt = pulse.record(
                     scope=scope, occurrence=occurrence, user_id=YOU.user_id, item=item, score=score
+                )
+                left = len(receipt.remaining)
+                console.print(
+                    f"Saved: item {item}, {score}/7 ({AGREE_LABELS[score]}). "
+                    + (f"{left} item{'s' if left > 1 else ''} to go." if left else "Pulse done.")
                 )
         elif kind == "failure_celebration":
             story = typer.prompt("Your story (Enter to skip)", default="", show_default=False)

@@ -3,6 +3,7 @@
 import logging
 
 from slack_bolt.async_app import AsyncApp
+from slack_bolt.logger.messages import warning_client_prioritized_and_token_skipped
 from slack_bolt.oauth.async_oauth_settings import AsyncOAuthSettings
 
 from bot.settings import Settings
@@ -15,6 +16,16 @@ from bot.slack.web import plain_client
 # Bolt logs whole request bodies at DEBUG; they carry user ids, so its logger never goes below INFO.
 bolt_logger = logging.getLogger("bot.slack.bolt")
 bolt_logger.setLevel(logging.INFO)
+
+
+class _TokenInClientNotice(logging.Filter):
+    """Drop Bolt's "`token` will be unused": Haven hands Bolt a client that carries the token."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.getMessage() != warning_client_prioritized_and_token_skipped()
+
+
+bolt_logger.addFilter(_TokenInClientNotice())
 
 BOT_SCOPES = (
     "channels:history",

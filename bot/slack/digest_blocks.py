@@ -4,6 +4,7 @@ from bot.digest_format import (
     CHARTED,
     item_text,
     metric_line,
+    no_signal_text,
     sparkline,
     stories_text,
     withheld_notes,
@@ -27,12 +28,9 @@ def digest_blocks(document: DigestDocument, *, chart_file_id: str | None = None)
         ),
         _numbers(document),
     ]
-    if document.no_signal_share is not None:
-        blocks.append(
-            context(
-                f"{document.no_signal_share:.0%} of check-in texts carried no sentiment signal."
-            )
-        )
+    no_signal = no_signal_text(document)
+    if no_signal:
+        blocks.append(context(no_signal))
     if document.safety.current.value is not None:
         lines = [f"• {escape(item_text(item))}" for item in document.items]
         blocks.append(
@@ -80,7 +78,7 @@ def digest_fallback_text(document: DigestDocument) -> str:
 def _numbers(document: DigestDocument) -> Block:
     fields = []
     for metric in document.metrics[:4]:
-        spark = sparkline(metric) if metric.name in CHARTED else ""
+        spark = sparkline(metric, iso_week=document.iso_week) if metric.name in CHARTED else ""
         text = escape(metric_line(metric)).replace(f"{metric.label}: ", "", 1)
         fields.append(f"*{metric.label}*\n{text}" + (f"\n`{spark}`" if spark else ""))
     fields.append(f"*Failure stories*\n{escape(stories_text(document))}")

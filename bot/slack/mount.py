@@ -9,7 +9,8 @@ from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncApp
 
 from bot.slack.bolt_app import build_bolt_app
-from bot.slack.runtime import SlackRuntime, build_runtime
+from bot.slack.runtime import SlackRuntime, build_runtime, multi_workspace
+from bot.slack.token_workspace import bind_config_teams
 from bot.slack.transport import EventsEndpoint, OAuthEndpoints
 from storage.db import session_scope
 
@@ -61,6 +62,12 @@ async def _close_web_session(app: web.Application) -> None:
         await session.close()
 
 
+async def _bind_config_teams(app: web.Application) -> None:
+    """Bind teams applied from a config without `workspace:` to the bot token's workspace."""
+    mount = app[SLACK]
+    await bind_config_teams(client=mount.bolt.client, engine=mount.runtime.engine)
+
+
 async def _start_socket_mode(app: web.Application) -> None:
     mount = app[SLACK]
     token = mount.runtime.app_token
@@ -86,6 +93,8 @@ def mount_slack(*, app: web.Application, state: "ServerState") -> None:
     app[SLACK] = SlackMount(bolt=bolt, runtime=runtime)
     app.on_startup.append(_open_web_session)
     app.on_cleanup.append(_close_web_session)
+    if not multi_workspace(settings):
+        app.on_startup.append(_bind_config_teams)
     if settings.slack_app_token:
         app.on_startup.append(_start_socket_mode)
         app.on_cleanup.append(_stop_socket_mode)

@@ -109,7 +109,7 @@ def _note(value: str) -> dict[str, Any]:
 def _facts(document: DigestDocument) -> list[dict[str, str]]:
     facts = []
     for metric in document.metrics[:4]:
-        spark = sparkline(metric) if metric.name in CHARTED else ""
+        spark = sparkline(metric, iso_week=document.iso_week) if metric.name in CHARTED else ""
         value = metric_line(metric).replace(f"{metric.label}: ", "", 1)
         facts.append({"title": metric.label, "value": value + (f"  {spark}" if spark else "")})
     facts.append({"title": "Failure stories", "value": stories_text(document)})

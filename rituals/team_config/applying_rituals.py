@@ -1,27 +1,29 @@
 """A team's rituals made to match the config; rituals no longer in it are paused, not deleted."""
 
-from collections.abc import Sequence
-
-from sqlmodel import Session
-
 from rituals.team_config.assigning import assigned
+from rituals.team_config.existing import ExistingSetup
+from rituals.team_config.new_rows import NewRows
 from rituals.team_config.report import ApplyReport
 from rituals.team_config.schema import RitualConfig, TeamConfig
 from storage.models import Ritual, Team
-from storage.occurrences import rituals_of_team
 
 
 def apply_rituals(
-    *, session: Session, team: Team, team_config: TeamConfig, report: ApplyReport
+    *,
+    existing: ExistingSetup,
+    added: NewRows,
+    team: Team,
+    team_config: TeamConfig,
+    report: ApplyReport,
 ) -> None:
     """Create, update, pause and resume the team's rituals as the config lists them."""
-    existing = {ritual.name: ritual for ritual in rituals_of(session=session, team=team)}
+    rituals = dict(existing.rituals_of(team))
     for ritual_config in team_config.rituals:
         subject = f"ritual {ritual_config.key!r} of team {team.name!r}"
         values = _ritual_values(ritual_config)
-        ritual = existing.pop(ritual_config.key, None)
+        ritual = rituals.pop(ritual_config.key, None)
         if ritual is None:
-            session.add(Ritual(team_id=team.id, name=ritual_config.key, **values))  # type: ignore[arg-type]
+            added.rituals.append({"team_id": team.id, "name": ritual_config.key, **values})
             created = f"{ritual_config.kind} at {ritual_config.schedule!r}"
             report.record("created", subject, created, *(["paused"] if values["paused"] else []))
             continue
@@ -31,24 +33,21 @@ def apply_rituals(
             report.record("updated", subject, *details)
         reason = "paused: true in the file" if paused else ""
         _set_paused(ritual, paused=bool(paused), subject=subject, reason=reason, report=report)
-    for ritual in existing.values():
+    for ritual in rituals.values():
         subject = f"ritual {ritual.name!r} of team {team.name!r}"
         _set_paused(
             ritual, paused=True, subject=subject, reason="no longer in the file", report=report
         )
 
 
-def pause_rituals_of_dropped_team(*, session: Session, team: Team, report: ApplyReport) -> None:
+def pause_rituals_of_dropped_team(
+    *, existing: ExistingSetup, team: Team, report: ApplyReport
+) -> None:
     """Pause every ritual of a team that is no longer in the file."""
-    for ritual in rituals_of(session=session, team=team):
+    for ritual in existing.rituals_of(team).values():
         subject = f"ritual {ritual.name!r} of team {team.name!r}"
         reason = "the team is no longer in the file"
         _set_paused(ritual, paused=True, subject=subject, reason=reason, report=report)
-
-
-def rituals_of(*, session: Session, team: Team) -> Sequence[Ritual]:
-    """Return the team's rituals."""
-    return rituals_of_team(session=session, team_id=team.id)  # type: ignore[arg-type]
 
 
 def _ritual_values(ritual_config: RitualConfig) -> dict[str, object]:

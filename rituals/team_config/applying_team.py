@@ -3,27 +3,49 @@
 from sqlmodel import Session
 
 from rituals.team_config.assigning import assigned
+from rituals.team_config.existing import ExistingSetup
+from rituals.team_config.new_rows import NewRows
 from rituals.team_config.report import ApplyReport
-from rituals.team_config.schema import TeamConfig
+from rituals.team_config.schema import DEFAULT_WORKSPACE, TeamConfig
 from storage.models import Team, Workspace
-from storage.teams import find_team, get_or_create_workspace
 
 
-def apply_team(*, session: Session, team_config: TeamConfig, report: ApplyReport) -> Team:
-    """Create or update the team named in the config and return it."""
-    workspace = get_or_create_workspace(
-        session=session, platform=team_config.platform, external_id=team_config.workspace_id
-    )
+def team_workspace(
+    *,
+    session: Session,
+    existing: ExistingSetup,
+    team_config: TeamConfig,
+    defaults: dict[str, str],
+) -> Workspace:
+    """Return the team's workspace: its `workspace:`, else the platform's default; create it if new."""
+    platform = team_config.platform
+    external_id = team_config.workspace or defaults.get(platform) or DEFAULT_WORKSPACE[platform]
+    workspace = existing.workspaces.get((platform, external_id))
+    if workspace is None:
+        workspace = Workspace(platform=platform, external_id=external_id)
+        session.add(workspace)
+        existing.workspaces[(platform, external_id)] = workspace
+    return workspace
+
+
+def apply_team(
+    *,
+    existing: ExistingSetup,
+    added: NewRows,
+    team_config: TeamConfig,
+    workspace: Workspace,
+    report: ApplyReport,
+) -> Team:
+    """Create or update the team named in the config and return it (a new one has no id yet)."""
     values = _team_values(team_config)
-    team = find_team(session=session, name=team_config.name)
+    team = existing.team(team_config.name)
     if team is None:
-        team = Team(workspace_id=workspace.id, **values)
-        session.add(team)
-        session.flush()
+        team = Team(workspace_id=workspace.id, **values)  # type: ignore[arg-type]
+        added.teams.append(team)
         where = f"{team_config.platform} channel {team.channel!r}"
         report.record("created", f"team {team.name!r}", where)
         return team
-    details = _moved_workspace(session=session, team=team, workspace=workspace)
+    details = _moved_workspace(existing=existing, team=team, workspace=workspace)
     details += assigned(team, values)
     if details:
         report.record("updated", f"team {team.name!r}", *details)
@@ -44,10 +66,12 @@ def _team_values(team_config: TeamConfig) -> dict[str, object]:
     }
 
 
-def _moved_workspace(*, session: Session, team: Team, workspace: Workspace) -> list[str]:
-    if team.workspace_id == workspace.id:
+def _moved_workspace(*, existing: ExistingSetup, team: Team, workspace: Workspace) -> list[str]:
+    if workspace.id is not None and team.workspace_id == workspace.id:
         return []
-    previous = session.get(Workspace, team.workspace_id)
+    previous = existing.workspaces_by_id.get(team.workspace_id)
+    if previous is workspace:
+        return []
     team.workspace_id = workspace.id  # type: ignore[assignment]
     return [f"workspace {_workspace_label(previous)} → {_workspace_label(workspace)}"]
 

@@ -1,6 +1,7 @@
 """Why a ritual's cron schedule is unusable, said in terms a person can fix."""
 
 import re
+from functools import lru_cache
 
 from apscheduler.triggers.cron import CronTrigger
 
@@ -10,6 +11,7 @@ CRON_RANGES = {"minute": "0–59", "hour": "0–23", "day": "1–31", "month": "
 OUT_OF_RANGE = re.compile(r"value \((\d+)\) is (?:higher|lower) than the")
 
 
+@lru_cache(maxsize=1024)  # a file of thousands of teams repeats a handful of schedules
 def cron_problem(expression: str) -> str | None:
     """Return why a five-field cron expression is unusable, or None when it is fine."""
     try:

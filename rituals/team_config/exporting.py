@@ -5,7 +5,7 @@ from sqlmodel import Session, select
 
 from rituals.privacy.policy import DEFAULT_RETENTION_DAYS
 from rituals.team_config.schema import DEFAULT_WORKSPACE
-from storage.models import Member, Ritual, Team, Workspace
+from storage.models import HavenAdmin, Member, Ritual, Team, Workspace
 from storage.occurrences import rituals_of_team
 from storage.teams import list_teams
 
@@ -56,6 +56,13 @@ def _team_document(*, session: Session, team: Team) -> dict[str, object]:
     }
     if not team.members_from_channel:
         document["members"] = [m.platform_user_id for m in members if not m.is_leader]
+    admins = session.exec(
+        select(HavenAdmin.user_id)
+        .where(HavenAdmin.workspace_id == team.workspace_id)
+        .order_by(HavenAdmin.user_id)
+    ).all()
+    if admins:
+        document["admins"] = list(admins)
     document["anonymity_threshold"] = _threshold_document(team)
     if team.retention_days != DEFAULT_RETENTION_DAYS:
         document["retention_days"] = team.retention_days

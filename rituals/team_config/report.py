@@ -26,6 +26,15 @@ class ApplyReport:
     """What applying a config changed, in file order."""
 
     changes: list[Change] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # what applies but will not work as hoped
+
+    @classmethod
+    def joined(cls, reports: "list[ApplyReport]") -> "ApplyReport":
+        """Return one report holding the reports' changes and warnings, in order."""
+        return cls(
+            changes=[change for report in reports for change in report.changes],
+            warnings=[warning for report in reports for warning in report.warnings],
+        )
 
     @property
     def changed(self) -> bool:
@@ -40,6 +49,10 @@ class ApplyReport:
     def record(self, action: Action, subject: str, *details: str) -> None:
         """Add a change to the report."""
         self.changes.append(Change(action=action, subject=subject, details=details))
+
+    def warn(self, warning: str) -> None:
+        """Add a one-line warning to the report."""
+        self.warnings.append(warning)
 
     def __str__(self) -> str:
         return "\n".join(self.lines)

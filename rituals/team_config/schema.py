@@ -81,6 +81,7 @@ class TeamConfig(ConfigSection):
     working_days: list[str] = Field(default_factory=lambda: list(DEFAULT_WORKING_DAYS))
     leaders: list[UserId] = Field(default_factory=list)
     members: list[UserId] | None = None  # None: everyone in the channel
+    admins: list[UserId] = Field(default_factory=list)  # Haven admins of the team's workspace
     anonymity_threshold: ThresholdsConfig = Field(default_factory=ThresholdsConfig)
     # Days answers and texts are kept before the daily job deletes them; weekly figures stay.
     retention_days: int = Field(
@@ -113,7 +114,7 @@ class TeamConfig(ConfigSection):
             raise ValueError(f"{repeated!r} is listed twice")
         return sorted(days, key=WEEKDAYS.index)
 
-    @field_validator("leaders", "members")
+    @field_validator("leaders", "members", "admins")
     @classmethod
     def _listed_once(cls, user_ids: list[str] | None) -> list[str] | None:
         repeated = _first_repeat(user_ids or [])

@@ -216,4 +216,4 @@ def test_the_app_home_of_an_admin_leading_41_teams_is_a_valid_view(session):
     home = home_view(session=session, team_id=TEAM, user_id="U0LEA", is_admin=True)
     View(**home).validate_json()
     assert_blocks_valid(home["blocks"], limit=100)
-    assert "What Haven keeps about you" in str(home["blocks"][-4:])
+    assert "What Haven keeps about you" in str(home["blocks"][-15:])

@@ -120,7 +120,24 @@ async def test_checkin_summary_withholds_weather_below_k(session, notifiers):
     await checkin.record(
         scope=scope, occurrence=occurrence, notifiers=notifiers, user_id="U3", mood=5
     )
-    assert "Team weather: ☀️ sunny." in checkin.summarize(scope, occurrence).lines
+    lines = checkin.summarize(scope, occurrence).lines
+    assert "Team weather: ☀️ sunny." in lines
+    assert "Moods from 3 people: Rough 0 · Meh 0 · Okay 0 · Good 0 · Great 3." in lines
+    assert not any("Moods" in line for line in summary.lines)  # none below k
+
+
+async def test_failure_summary_counts_one_story_and_one_reaction_in_the_singular(
+    session, notifiers
+):
+    scope, occurrence = await open_kind(session, notifiers, "failure_celebration")
+    failure.record_story(
+        scope=scope, occurrence=occurrence, user_id="U1", message_ref="r1", text="I broke it."
+    )
+    failure.add_reactions(scope=scope, occurrence=occurrence, message_ref="r1", delta=1)
+
+    assert failure.summarize(scope, occurrence).lines[0] == (
+        "1 story shared (0 anonymously), 1 reaction."
+    )
 
 
 async def test_reminders_go_only_to_those_who_have_not_answered(session, notifiers, console):

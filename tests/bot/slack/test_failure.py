@@ -133,4 +133,4 @@ async def test_the_summary_replaces_the_opener_at_close(slack, session):
         await close_occurrence(session=s, notifiers=slack.notifiers, occurrence_id=occurrence.id)
     (update,) = slack.fake.calls_to("chat.update")
     assert update.args["ts"] == occurrence.message_ref
-    assert "1 stories shared" in str(update.args["blocks"])
+    assert "1 story shared" in str(update.args["blocks"])

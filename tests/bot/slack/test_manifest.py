@@ -1,15 +1,14 @@
 """manifest.yml: valid against Slack's manifest schema, and asking only for what Haven uses."""
 
-import json
 from pathlib import Path
 
 import pytest
 import yaml
 
 from bot.slack.bolt_app import BOT_EVENTS, BOT_SCOPES
+from tests.specs import spec_schema
 
 ROOT = Path(__file__).resolve().parents[3]
-SCHEMA = ROOT.parent / "shared" / "specs" / "slack-app-manifest.schema.json"
 
 
 @pytest.fixture(scope="module")
@@ -19,9 +18,7 @@ def manifest() -> dict:  # type: ignore[type-arg]
 
 def test_the_manifest_is_valid_against_the_schema(manifest):
     jsonschema = pytest.importorskip("jsonschema")
-    if not SCHEMA.exists():
-        pytest.skip(f"{SCHEMA} is not beside the repository")
-    jsonschema.Draft7Validator(json.loads(SCHEMA.read_text(encoding="utf-8"))).validate(manifest)
+    jsonschema.Draft7Validator(spec_schema("slack-app-manifest.schema.json")).validate(manifest)
 
 
 def test_scopes_and_events_are_exactly_those_the_app_uses(manifest):

@@ -50,7 +50,7 @@ async def test_thread_replies_are_stories_reactions_count_and_anonymous_stories_
 
     await close_round(teams, occurrence)
     summary = teams.connector.sent("PUT")[-1].card_text
-    assert "2 stories shared (1 anonymously), 1 reactions" in summary
+    assert "2 stories shared (1 anonymously), 1 reaction" in summary
 
 
 async def test_channel_chatter_outside_a_failure_thread_is_ignored(teams):

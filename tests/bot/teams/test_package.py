@@ -3,7 +3,6 @@
 import json
 import struct
 import zipfile
-from pathlib import Path
 
 import jsonschema
 import pytest
@@ -13,8 +12,8 @@ from bot.cli import app
 from bot.settings import load_settings
 from bot.teams.package import write_package
 from rituals.errors import HavenError
+from tests.specs import spec_schema
 
-SCHEMA = Path(__file__).resolve().parents[4] / "shared" / "specs" / "teams-app-manifest.schema.json"
 BOT_ID = "6f1d2a4e-1b1e-4c5a-9d77-2f8f0c1a9b01"
 
 
@@ -22,6 +21,20 @@ def png_size(data: bytes) -> tuple[int, int]:
     """Return (width, height) from a PNG's IHDR chunk."""
     assert data[:8] == b"\x89PNG\r\n\x1a\n" and data[12:16] == b"IHDR"
     return struct.unpack(">II", data[16:24])
+
+
+def test_the_manifest_is_valid_against_the_teams_schema(tmp_path):
+    schema = spec_schema("teams-app-manifest.schema.json")
+    path = write_package(
+        output=tmp_path / "haven.zip", bot_id=BOT_ID, website_url="https://haven.example.org"
+    )
+    with zipfile.ZipFile(path) as archive:
+        manifest = json.loads(archive.read("manifest.json"))
+
+    # The schema's \\p{L} patterns are not Python regexes, so the schema itself is not re-checked;
+    # draft-04 has no "const", so the manifest version is asserted on its own.
+    validator = jsonschema.Draft4Validator(schema)
+    assert [error.message for error in validator.iter_errors(manifest)] == []
 
 
 def test_the_package_holds_a_valid_manifest_and_both_icons(tmp_path):
@@ -34,10 +47,6 @@ def test_the_package_holds_a_valid_manifest_and_both_icons(tmp_path):
         manifest = json.loads(archive.read("manifest.json"))
         color, outline = archive.read("color.png"), archive.read("outline.png")
 
-    # The schema's \\p{L} patterns are not Python regexes, so the schema itself is not re-checked;
-    # draft-04 has no "const", so the manifest version is asserted on its own.
-    validator = jsonschema.Draft4Validator(json.loads(SCHEMA.read_text(encoding="utf-8")))
-    assert [error.message for error in validator.iter_errors(manifest)] == []
     assert manifest["manifestVersion"] == "1.29"
     [bot] = manifest["bots"]
     assert bot["botId"] == BOT_ID and manifest["id"] == BOT_ID
