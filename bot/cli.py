@@ -13,6 +13,7 @@ from pydantic import ValidationError
 from rich.console import Console
 
 from bot.cli_config import config_app
+from bot.cli_dashboard import dashboard_link
 from bot.cli_digest import digest
 from bot.console.tables import signals_table, withheld_notes
 from bot.settings import load_settings
@@ -233,3 +234,4 @@ def teams_package(
 
 
 app.command("digest")(one_line_errors(digest))
+app.command("dashboard-link")(one_line_errors(dashboard_link))

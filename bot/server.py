@@ -13,6 +13,7 @@ from bot.chart import chart_alt_text, render_chart
 from bot.console.notifier import ConsoleNotifier
 from bot.platforms import Notifiers
 from bot.settings import Settings
+from bot.web.mount import mount_dashboard
 from rituals import jobs
 from rituals.digest_delivery import install_chart_renderer
 from rituals.scheduler import build_scheduler, sync_jobs
@@ -112,6 +113,7 @@ def create_app(
     app[STATE] = state
     app.router.add_get("/healthz", healthz)
     mount_platforms(app=app, state=state)
+    mount_dashboard(app=app, state=state)
     if schedule:
         app.on_startup.append(start_scheduler)
         app.on_cleanup.append(stop_scheduler)

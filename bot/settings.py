@@ -26,6 +26,10 @@ class Settings(BaseSettings):
     # One log line per HTTP request; off by default (the load balancer logs requests, and the
     # line costs about a tenth of a Slack click's CPU).
     access_log: bool = Field(default=False, alias="HAVEN_ACCESS_LOG")
+    # Signs the dashboard's one-time sign-in links; without it no link can be made.
+    dashboard_key: str = Field(default="", alias="HAVEN_DASHBOARD_KEY")
+    # Where people reach `haven serve`, for the links in the chat; default http://localhost:PORT.
+    public_url: str = Field(default="", alias="HAVEN_PUBLIC_URL")
     slack_bot_token: str = Field(default="", alias="SLACK_BOT_TOKEN")
     slack_signing_secret: str = Field(default="", alias="SLACK_SIGNING_SECRET")
     slack_app_token: str = Field(default="", alias="SLACK_APP_TOKEN")
@@ -43,6 +47,11 @@ class Settings(BaseSettings):
     def relay_key_bytes(self) -> bytes | None:
         """Return the key that seals authors of anonymous answers for replies, or None when unset."""
         return decode_relay_key(self.relay_key) if self.relay_key else None
+
+    @property
+    def dashboard_url(self) -> str:
+        """Return the base URL of the dashboard's links."""
+        return (self.public_url or f"http://localhost:{self.port}").rstrip("/")
 
     @property
     def slack_enabled(self) -> bool:
