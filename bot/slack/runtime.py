@@ -35,6 +35,8 @@ class SlackRuntime:
     state_store: AsyncOAuthStateStore | None = None
     rituals_changed: Callable[[], None] = field(default=lambda: None)
     app_token: str = ""  # Socket Mode
+    dashboard_key: str = ""  # signs the dashboard's one-time sign-in links
+    dashboard_url: str = ""  # where the links point
     checkins: CheckinRecorder = field(init=False)  # writes check-in clicks in batches
 
     def __post_init__(self) -> None:
@@ -100,4 +102,6 @@ def build_runtime(
         relay_key=settings.relay_key_bytes,
         installation_store=installation_store,
         state_store=state_store,
+        dashboard_key=settings.dashboard_key,
+        dashboard_url=settings.dashboard_url,
     )

@@ -9,7 +9,13 @@ RITUAL_VERBS = {
     "resume": "ritual_resume",
     "run": "ritual_run",
 }
-SIMPLE = {"help": "help", "setup": "setup_form", "status": "status", "leaders": "leaders_form"}
+SIMPLE = {
+    "help": "help",
+    "setup": "setup_form",
+    "status": "status",
+    "leaders": "leaders_form",
+    "dashboard": "dashboard",
+}
 
 
 def parse_command(text: str) -> dict[str, Any] | None:

@@ -41,6 +41,8 @@ def mount_teams(*, app: web.Application, state: "ServerState") -> None:
         notifiers=state.notifiers,
         teams=notifier,
         relay_key=state.settings.relay_key_bytes,
+        dashboard_key=state.settings.dashboard_key,
+        dashboard_url=state.settings.dashboard_url,
     )
     app[TEAMS] = runtime
     bot = HavenTeamsBot(runtime=runtime)

@@ -17,6 +17,8 @@ class TeamsRuntime:
     notifiers: NotifierRegistry
     teams: TeamsNotifier
     relay_key: bytes | None
+    dashboard_key: str = ""  # signs the dashboard's one-time sign-in links
+    dashboard_url: str = ""  # where the links point
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from matplotlib import image
 from bot.chart import chart_alt_text, render_chart
 from bot.console.digest_text import digest_text
 from bot.console.render import render
-from bot.slack.digest_blocks import COMMIT_ACTION, digest_blocks
+from bot.slack.digest_blocks import COMMIT_ACTION, DASHBOARD_ACTION, digest_blocks
 from bot.teams.digest_card import digest_card
 from rituals.alerts import Alert
 from rituals.digest import DigestDocument, build_digest
@@ -95,7 +95,8 @@ def test_block_kit_is_within_slacks_limits_and_carries_the_commit_button(documen
     assert_valid_blocks(blocks)
     buttons = [e for b in blocks if b["type"] == "actions" for e in b["elements"]]
     assert [(b["action_id"], b["value"]) for b in buttons] == [
-        (COMMIT_ACTION, f"{document.team_id}:{W[7]}")
+        (COMMIT_ACTION, f"{document.team_id}:{W[7]}"),
+        (DASHBOARD_ACTION, str(document.team_id)),
     ]
     assert blocks[0]["text"] == {
         "type": "plain_text",

@@ -5,6 +5,7 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
 import pytest
+from aiohttp import web
 from aiohttp.test_utils import TestClient
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
@@ -16,8 +17,14 @@ from rituals.digest import last_complete_week
 from rituals.ports import PersonAddress
 from rituals.relay import decode_relay_key, new_relay_key, seal
 from storage.models import AnonymousAnswer, HavenAdmin, Ritual, Team
-from storage.teams import upsert_member
-from tests.bot.slack.conftest import fake_slack, make_slack_team, serve, slack_settings  # noqa: F401
+from storage.teams import get_or_create_workspace, upsert_member
+from tests.bot.slack.conftest import (  # noqa: F401
+    SlackHarness,
+    fake_slack,
+    make_slack_team,
+    serve,
+    slack_settings,
+)
 from tests.bot.slack.fake_slack import TEAM, FakeSlack
 from tests.rituals import digest_helpers as rows
 
@@ -32,6 +39,7 @@ class Teams:
 
     platform: int
     other: int
+    elsewhere: int  # a team of another Slack workspace
     checkin: int
     feedback_item: str
 
@@ -44,6 +52,12 @@ class Dashboard:
     fake: FakeSlack
     engine: Engine
     teams: Teams
+    app: web.Application
+
+    @property
+    def slack(self) -> SlackHarness:
+        """Return a harness posting signed Slack requests to the same server."""
+        return SlackHarness(client=self.client, fake=self.fake, app=self.app, engine=self.engine)
 
     def link(self, user_id: str, *, platform_admin: bool = False) -> str:
         """Return a fresh one-time sign-in path for a person of the Slack workspace."""
@@ -144,16 +158,27 @@ async def dashboard(
         platform = make_slack_team(session)
         other = make_slack_team(session, channel="C0OTHER", name="Other")
         upsert_member(session=session, team_id=other.id, platform_user_id="U0OLI", is_leader=True)
+        upsert_member(session=session, team_id=other.id, platform_user_id="U0LEA", is_leader=False)
         checkin = seed_history(session, platform)
         seed_history(session, other, weeks=6)
         item = seed_feedback(session, platform)
+        foreign = get_or_create_workspace(session=session, platform="slack", external_id="T0ELSE")
+        elsewhere = Team(workspace_id=foreign.id, name="Elsewhere", channel="C0ELSE")
+        session.add(elsewhere)
+        session.commit()
         session.add(HavenAdmin(workspace_id=platform.workspace_id, user_id="U0HADM"))
         session.commit()
-        teams = Teams(platform=platform.id, other=other.id, checkin=checkin.id, feedback_item=item)
+        teams = Teams(
+            platform=platform.id,
+            other=other.id,
+            elsewhere=elsewhere.id,
+            checkin=checkin.id,
+            feedback_item=item,
+        )
     settings = slack_settings(
         database_url, fake_slack, HAVEN_DASHBOARD_KEY=DASHBOARD_KEY, HAVEN_RELAY_KEY=RELAY_KEY
     )
     app = create_app(settings=settings, engine=engine, schedule=False)
     client = await serve(app)
-    yield Dashboard(client=client, fake=fake_slack, engine=engine, teams=teams)
+    yield Dashboard(client=client, fake=fake_slack, engine=engine, teams=teams, app=app)
     await client.close()
