@@ -33,8 +33,9 @@ async def test_the_digests_button_answers_with_a_link_only_for_the_clicker(
     dashboard: Dashboard,
 ) -> None:
     with Session(dashboard.engine) as session:
-        week = "2026-W47"
-        document = build_digest(session=session, team_id=dashboard.teams.platform, iso_week=week)
+        document = build_digest(
+            session=session, team_id=dashboard.teams.platform, iso_week="2026-W47"
+        )
     notifier = dashboard.slack.notifiers.for_platform("slack")
     assert isinstance(notifier, SlackNotifier)
     await notifier.send_direct(
