@@ -19,6 +19,7 @@ class ChartWeek:
     covers: tuple[str, ...] = ()
     reason: str = ""
     label: str = ""  # the value as text, for tooltips
+    note: str = ""  # what else the week's table row says (sentiment: the no-signal share)
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,11 +53,6 @@ def trend_svg(
         f'<line class="axis" x1="{LEFT}" y1="{HEIGHT - BOTTOM}" x2="{WIDTH - RIGHT}" '
         f'y2="{HEIGHT - BOTTOM}"/>',
     ]
-    for value, text in ((low, tick.format(low)), (high, tick.format(high))):
-        parts.append(
-            f'<text class="tick" x="{LEFT - 4}" y="{_y(value, low, high) + 4:.1f}" '
-            f'text-anchor="end">{escape(text)}</text>'
-        )
     column = (WIDTH - LEFT - RIGHT) / max(count - 1, 1)
     run: list[str] = []
     drawn: set[tuple[str, ...]] = set()
@@ -94,6 +90,11 @@ def trend_svg(
         )
     if len(run) > 1:
         parts.append(f'<polyline class="line" points="{" ".join(run)}"/>')
+    for value, text in ((low, tick.format(low)), (high, tick.format(high))):
+        parts.append(
+            f'<text class="tick" x="{LEFT - 4}" y="{_y(value, low, high) + 4:.1f}" '
+            f'text-anchor="end">{escape(text)}</text>'
+        )
     for i in (0, count - 1) if count > 1 else (0,):
         parts.append(
             f'<text class="tick" x="{_x(i, count):.1f}" y="{HEIGHT - 8}" '

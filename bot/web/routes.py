@@ -110,7 +110,7 @@ async def sign_in(request: web.Request) -> web.StreamResponse:
             cookie = start_session(session=session, claim=claim, now=utcnow())
     except HavenError as error:
         return message("Sign-in refused", str(error), status=403)
-    response = web.HTTPSeeOther("/app/")
+    response = web.Response(status=303, headers={"Location": "/app/"})
     set_cookie(response, request=request, token=cookie)
     response.headers["Cache-Control"] = "no-store"
     response.headers["Referrer-Policy"] = "no-referrer"

@@ -9,6 +9,7 @@ from bot.web.charts import ChartWeek, HeatCell, heatmap_svg, trend_svg
 from rituals.clock import local_iso_week, previous_weeks, utcnow
 from rituals.digest import DigestDocument, iter_digests, last_complete_week
 from rituals.digest_figures import Metric
+from rituals.next_step import FollowUp
 from storage.dashboard import released_feedback
 from storage.models import Team
 
@@ -67,6 +68,7 @@ class TeamPage:
     heat_columns: tuple[str, ...]
     heat_rows: tuple[tuple[str, bool, tuple[HeatCell, ...]], ...]
     feedback: tuple[FeedbackBatchView, ...]
+    follow_ups: tuple[FollowUp, ...]  # "you said → we did", newest first
 
 
 def closed_week(team: Team) -> str:
@@ -110,9 +112,15 @@ def chart_weeks(documents: list[DigestDocument], name: str) -> tuple[ChartWeek, 
                 covers=figure.weeks,
                 reason=figure.withheld or "",
                 label=value_text(metric, figure.value) if figure.value is not None else "—",
+                note=_no_signal(document) if name == "mean_sentiment" else "",
             )
         )
     return tuple(rows)
+
+
+def _no_signal(document: DigestDocument) -> str:
+    share = document.no_signal_share
+    return "" if share is None else f"{share:.0%} of texts carried no signal"
 
 
 def trend_view(documents: list[DigestDocument], metric: Metric) -> TrendView:
@@ -188,4 +196,5 @@ def team_page(*, session: Session, team: Team, weeks: int, with_feedback: bool) 
         heat_columns=columns,
         heat_rows=heat_rows,
         feedback=feedback_batches(session=session, team=team) if with_feedback else (),
+        follow_ups=tuple(d.follow_up for d in reversed(documents) if d.follow_up is not None),
     )

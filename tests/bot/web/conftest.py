@@ -14,6 +14,7 @@ from bot.server import create_app
 from bot.web.links import link_for_person
 from rituals.clock import local_iso_week, previous_weeks, utcnow
 from rituals.digest import last_complete_week
+from rituals.next_step import record_commitment
 from rituals.ports import PersonAddress
 from rituals.relay import decode_relay_key, new_relay_key, seal
 from storage.models import AnonymousAnswer, HavenAdmin, Ritual, Team
@@ -162,6 +163,16 @@ async def dashboard(
         checkin = seed_history(session, platform)
         seed_history(session, other, weeks=6)
         item = seed_feedback(session, platform)
+        said_week = previous_weeks(
+            last_complete_week(local_iso_week(utcnow(), platform.timezone)), 3
+        )[0]
+        record_commitment(
+            session=session,
+            team_id=platform.id,
+            iso_week=said_week,
+            leader_user_id="U0LEA",
+            text="Close every meeting five minutes early.",
+        )
         foreign = get_or_create_workspace(session=session, platform="slack", external_id="T0ELSE")
         elsewhere = Team(workspace_id=foreign.id, name="Elsewhere", channel="C0ELSE")
         session.add(elsewhere)

@@ -6,11 +6,12 @@ from html import unescape
 from sqlmodel import Session
 
 from bot.digest_format import figure_text, value_text
-from rituals.digest import build_digest
+from rituals.clock import previous_weeks
+from rituals.digest import build_digest, iter_digests
 from tests.bot.web.conftest import Dashboard
 
 ROW = re.compile(
-    r"<tr><th scope=\"row\">(\d{4}-W\d{2})</th><td>([^<]*)</td><td>([^<]*)</td><td>([^<]*)</td></tr>"
+    r"<tr><th scope=\"row\">(\d{4}-W\d{2})</th><td>([^<]*)</td><td>([^<]*)</td><td>([^<]*)</td>(?:<td>[^<]*</td>)?</tr>"
 )
 
 
@@ -76,3 +77,26 @@ async def test_organisation_figures_are_the_digests(dashboard: Dashboard) -> Non
                 )
             ]
             assert cells[:4] == expected
+
+
+async def test_team_page_shows_what_leaders_said_and_the_no_signal_share(
+    dashboard: Dashboard,
+) -> None:
+    await dashboard.sign_in("U0LEA")
+    path = f"/app/teams/{dashboard.teams.platform}"
+    html = unescape(await (await dashboard.client.get(path)).text())
+    last_week = re.search(r"week (\d{4}-W\d{2})", html).group(1)
+    with Session(dashboard.engine) as session:
+        documents = list(
+            iter_digests(
+                session=session,
+                first_week=previous_weeks(last_week, 8)[0],
+                last_week=last_week,
+                team_ids=[dashboard.teams.platform],
+            )
+        )
+    expected = [d.follow_up.iso_week for d in reversed(documents) if d.follow_up is not None]
+    assert expected  # the seeded commitment reaches the next week's digest
+    assert re.findall(r"After the digest of (\d{4}-W\d{2})", html) == expected
+    assert "“Close every meeting five minutes early.”" in html
+    assert f"{documents[-1].no_signal_share:.0%} of texts carried no signal" in html
