@@ -13,7 +13,7 @@ from rituals.digest import DigestDocument, iter_digests, last_complete_week
 from rituals.digest_figures import Metric
 from storage.models import Team
 
-WEEKS = 9  # the last closed week, the four before it (a month ago) and a few more for the chart
+WEEKS = 8  # the digest's trend: the last closed week and the seven before it
 SORTS = ("team", "participation", "mood", "sentiment", "safety", "safety_change")
 
 
@@ -57,9 +57,10 @@ def _cell(metric: Metric) -> Cell:
     return Cell(text=value_text(metric, figure.value), value=figure.value)
 
 
-def _month_change(latest: DigestDocument, month_ago: DigestDocument | None) -> Cell:
-    now, then = latest.safety.current, month_ago.safety.current if month_ago else None
-    if now.value is None or then is None or then.value is None:
+def _month_change(latest: DigestDocument, month_ago: str) -> Cell:
+    now = latest.safety.current
+    then = next((p for p in latest.safety.trend if p.last_week == month_ago), None)
+    if now.value is None or then is None:
         return Cell(text="—", value=None, note="no safety index shown in one of the two weeks")
     if set(now.weeks) & set(then.weeks):
         return Cell(text="—", value=None, note="the two figures share pooled weeks")
@@ -78,36 +79,37 @@ def _sorted(rows: list[TeamRow], sort: str) -> list[TeamRow]:
 
 
 def organisation_page(*, session: Session, teams: list[Team], sort: str) -> OrganisationPage:
-    """Build the Organisation page from each team's digests of the last weeks."""
+    """Build the Organisation page from each team's digest of the last closed week.
+
+    The chart and the change since last month come from the safety index's trend in those same
+    documents: the figures the digest itself draws, so only weeks that passed k.
+    """
     sort = sort if sort in SORTS else "team"
     zone = teams[0].timezone if teams else "UTC"
     last = last_complete_week(local_iso_week(utcnow(), zone))
     weeks = previous_weeks(last, WEEKS)
-    by_team: dict[int, dict[str, DigestDocument]] = defaultdict(dict)
-    if teams:
-        team_ids = [t.id for t in teams if t.id is not None]
-        for document in iter_digests(
-            session=session, first_week=weeks[0], last_week=last, team_ids=team_ids
-        ):
-            by_team[document.team_id][document.iso_week] = document
     rows = []
     shown_by_week: dict[str, list[float]] = defaultdict(list)
-    for team_id, documents in by_team.items():
-        latest = documents[last]
+    team_ids = [t.id for t in teams if t.id is not None]
+    documents = (
+        iter_digests(session=session, first_week=last, last_week=last, team_ids=team_ids)
+        if team_ids
+        else iter(())
+    )
+    for latest in documents:
         rows.append(
             TeamRow(
-                team_id=team_id,
+                team_id=latest.team_id,
                 team=latest.team,
                 participation=_cell(latest.participation),
                 mood=_cell(latest.mood),
                 sentiment=_cell(latest.sentiment),
                 safety=_cell(latest.safety),
-                safety_change=_month_change(latest, documents.get(weeks[-5])),
+                safety_change=_month_change(latest, weeks[-5]),
             )
         )
-        for week, document in documents.items():
-            if document.safety.current.value is not None:
-                shown_by_week[week].append(document.safety.current.value)
+        for point in latest.safety.trend:
+            shown_by_week[point.last_week].append(point.value)
     chart = tuple(
         (
             ChartWeek(
