@@ -23,8 +23,9 @@ def use_link_nonce(*, session: Session, nonce: str, now: datetime, forget_after:
     return True
 
 
-def save_session(*, session: Session, record: DashboardSession) -> None:
-    """Store a new browser session."""
+def save_session(*, session: Session, record: DashboardSession, now: datetime) -> None:
+    """Store a new browser session, dropping the ones that have expired."""
+    session.exec(delete(DashboardSession).where(col(DashboardSession.expires_at) <= now))
     session.add(record)
     session.commit()
 

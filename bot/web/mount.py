@@ -7,11 +7,13 @@ from aiohttp import web
 
 from bot.web import routes
 from bot.web.links import SIGN_IN_PATH
+from rituals.errors import HavenError
 
 if TYPE_CHECKING:
     from bot.server import ServerState
 
 STATIC = Path(__file__).parent / "static"
+MINIMUM_KEY = 32
 
 
 def _resync(state: "ServerState") -> None:
@@ -28,6 +30,11 @@ def _resync(state: "ServerState") -> None:
 def mount_dashboard(*, app: web.Application, state: "ServerState") -> None:
     """Add the dashboard's pages, forms and static files."""
     settings = state.settings
+    if settings.haven_env == "production" and 0 < len(settings.dashboard_key) < MINIMUM_KEY:
+        raise HavenError(
+            f"HAVEN_DASHBOARD_KEY is shorter than {MINIMUM_KEY} characters; production refuses a "
+            "guessable key for the dashboard's sign-in links."
+        )
     app[routes.DASHBOARD] = routes.Dashboard(
         engine=state.engine,
         notifiers=state.notifiers,

@@ -34,6 +34,7 @@ def start_session(*, session: Session, claim: LinkClaim, now: datetime) -> str:
             csrf_token=secrets.token_urlsafe(32),
             expires_at=now + SESSION_LIFETIME,
         ),
+        now=now,
     )
     return token
 

@@ -3,8 +3,12 @@
 import base64
 from datetime import timedelta
 
+import pytest
 import time_machine
 
+from bot.server import create_app
+from bot.settings import Settings
+from rituals.errors import HavenError
 from tests.bot.web.conftest import Dashboard
 
 
@@ -106,3 +110,18 @@ async def test_a_cross_site_form_post_is_refused(dashboard: Dashboard) -> None:
         await dashboard.client.get(f"/app/teams/{dashboard.teams.platform}/rituals")
     ).text()
     assert "Resume" not in page  # nothing was paused
+
+
+def test_production_refuses_a_short_dashboard_key(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    url = f"sqlite:///{tmp_path / 'haven.db'}"
+    with pytest.raises(HavenError, match="HAVEN_DASHBOARD_KEY is shorter than 32"):
+        create_app(
+            settings=Settings(
+                DATABASE_URL=url, HAVEN_ENV="production", HAVEN_DASHBOARD_KEY="short"
+            ),  # type: ignore[call-arg]
+            schedule=False,
+        )
+    create_app(
+        settings=Settings(DATABASE_URL=url, HAVEN_ENV="production", HAVEN_DASHBOARD_KEY="k" * 40),  # type: ignore[call-arg]
+        schedule=False,
+    )
