@@ -64,3 +64,13 @@ def released_feedback(
         )
         .order_by(col(Occurrence.scheduled_at).desc(), col(AnonymousAnswer.key))
     ).all()
+
+
+def team_of_released_item(*, session: Session, item_key: str) -> int | None:
+    """Return the team of a released anonymous answer, or None when there is no such answer."""
+    return session.exec(
+        select(Ritual.team_id)
+        .join(Occurrence, col(Occurrence.ritual_id) == Ritual.id)
+        .join(AnonymousAnswer, col(AnonymousAnswer.occurrence_id) == Occurrence.id)
+        .where(AnonymousAnswer.key == item_key, col(AnonymousAnswer.released).is_(True))
+    ).first()

@@ -18,6 +18,7 @@ COMMANDS = (
     ),
     ("leaders", "Choose who receives the weekly digest and may reply to anonymous feedback."),
     ("status", "Show the team's setup in a few lines."),
+    ("dashboard", "A one-time link to your dashboard: your teams over time (leaders and admins)."),
 )
 KIND_TITLES = {
     "checkin": "Meeting check-in",

@@ -25,6 +25,7 @@ from rituals.clock import utcnow
 from rituals.errors import HavenError, NotFound
 from rituals.ports import NotifierRegistry
 from rituals.relay import reply_to_item
+from storage.dashboard import team_of_released_item
 from storage.db import session_scope
 
 log = logging.getLogger(__name__)
@@ -180,11 +181,14 @@ async def reply(
     team_id = _team_id(request)
     with session_scope(dashboard.engine) as session:
         rules.visible_team(session=session, access=found, team_id=team_id)
+        item_key = request.match_info["item_key"]
+        if team_of_released_item(session=session, item_key=item_key) != team_id:
+            raise NotFound("That team has no released anonymous answer with this reference.")
         await reply_to_item(
             session=session,
             notifiers=dashboard.notifiers,
             key=dashboard.relay_key,
-            item_key=request.match_info["item_key"],
+            item_key=item_key,
             leader_user_id=found.viewer.user_id,
             text=form.get("reply"),
         )

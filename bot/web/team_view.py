@@ -38,6 +38,16 @@ class TrendView:
 
 
 @dataclass(frozen=True, slots=True)
+class HeatRow:
+    """One Edmondson item across the cycles shown."""
+
+    number: int
+    statement: str
+    reverse_scored: bool
+    cells: tuple[HeatCell, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class FeedbackItem:
     """A released anonymous answer; only its random key leaves the server."""
 
@@ -66,7 +76,7 @@ class TeamPage:
     trends: tuple[TrendView, ...]
     heat_svg: str
     heat_columns: tuple[str, ...]
-    heat_rows: tuple[tuple[str, bool, tuple[HeatCell, ...]], ...]
+    heat_rows: tuple[HeatRow, ...]
     feedback: tuple[FeedbackBatchView, ...]
     follow_ups: tuple[FollowUp, ...]  # "you said → we did", newest first
 
@@ -138,24 +148,29 @@ def trend_view(documents: list[DigestDocument], metric: Metric) -> TrendView:
     return TrendView(name=metric.name, label=metric.label, svg=str(svg), rows=rows)
 
 
-def heat(documents: list[DigestDocument]) -> tuple[str, tuple[str, ...], tuple]:  # type: ignore[type-arg]
+def heat(documents: list[DigestDocument]) -> tuple[str, tuple[str, ...], tuple[HeatRow, ...]]:
     """Return the items × cycles heatmap, one column per four-week cycle ending at the last week."""
     cycles = documents[::-1][::4][::-1]
     columns = tuple(d.iso_week for d in cycles)
     rows = []
     for number in range(1, 8):
         items = [next(i for i in d.items if i.number == number) for d in cycles]
-        cells = tuple(HeatCell(score=i.score, reason=i.withheld or "") for i in items)
-        label = f"{number}{' (R)' if items[-1].reverse_scored else ''}"
-        rows.append((items[-1].statement, items[-1].reverse_scored, cells, label))
+        rows.append(
+            HeatRow(
+                number=number,
+                statement=items[-1].statement,
+                reverse_scored=items[-1].reverse_scored,
+                cells=tuple(HeatCell(score=i.score, reason=i.withheld or "") for i in items),
+            )
+        )
     svg = heatmap_svg(
         chart_id="heat",
         title="Edmondson items by four-week cycle, 1–7, higher is safer; (R) reverse-scored",
-        rows=[r[3] for r in rows],
+        rows=[f"{r.number}{' (R)' if r.reverse_scored else ''}" for r in rows],
         columns=columns,
-        cells=[r[2] for r in rows],
+        cells=[r.cells for r in rows],
     )
-    return str(svg), columns, tuple((r[0], r[1], r[2]) for r in rows)
+    return str(svg), columns, tuple(rows)
 
 
 def feedback_batches(*, session: Session, team: Team) -> tuple[FeedbackBatchView, ...]:

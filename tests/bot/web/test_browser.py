@@ -111,6 +111,8 @@ async def digest_link(dashboard: Dashboard, user: str) -> str:
 async def test_a_leader_follows_the_digest_link_reads_replies_and_signs_out(
     dashboard: Dashboard, page: Any
 ) -> None:
+    requested: list[str] = []
+    page.on("request", lambda request: requested.append(request.url))
     await page.goto(await digest_link(dashboard, "U0LEA"))
     await page.get_by_role("link", name="Platform").click()
     await page.wait_for_selector("h1:has-text('Platform')")
@@ -139,6 +141,9 @@ async def test_a_leader_follows_the_digest_link_reads_replies_and_signs_out(
         )
         assert not overflow
         await check_page(page, name)
+
+    assert requested and all(url.startswith(base(dashboard)) for url in requested)  # no CDN
+    assert any(url.split("?")[0].endswith("/app/static/haven.css") for url in requested)
 
     await page.get_by_role("button", name="Sign out").click()
     await page.wait_for_selector("h1:has-text('Signed out')")
