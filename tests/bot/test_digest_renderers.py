@@ -137,13 +137,14 @@ def test_adaptive_card_is_version_1_5_with_the_commitment_field_and_submit_actio
     assert all(element["text"] for element in card["body"] if element["type"] == "TextBlock")
     (field,) = [e for e in card["body"] if e["type"] == "Input.Text"]
     assert field["id"] == "commitment" and field["isMultiline"] and field["maxLength"] <= 1000
-    (action,) = card["actions"]
-    assert action["type"] == "Action.Submit"
+    action, dashboard = card["actions"]
+    assert action["type"] == dashboard["type"] == "Action.Submit"
     assert action["data"] == {
         "haven": "digest_commit",
         "team_id": document.team_id,
         "iso_week": W[7],
     }
+    assert dashboard["data"] == {"haven": "dashboard"}  # answered with a one-time link
     (picture,) = [e for e in card["body"] if e["type"] == "Image"]
     assert picture["url"].startswith("data:image/png;base64,") and picture["altText"]
     facts = {fact["title"] for e in card["body"] if e["type"] == "FactSet" for fact in e["facts"]}

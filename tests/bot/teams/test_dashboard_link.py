@@ -1,5 +1,9 @@
 """Teams: `dashboard` and the digest card's "Open dashboard" answer with a one-time link."""
 
+import json
+from pathlib import Path
+
+import jsonschema
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
@@ -11,6 +15,9 @@ from tests.bot.teams import payloads
 from tests.bot.teams.conftest import set_up_team
 
 KEY = "teams-dashboard-key-0123456789abcdef"
+CARD_SCHEMA = (
+    Path(__file__).resolve().parents[4] / "shared" / "specs" / "adaptive-card-1.5.schema.json"
+)
 
 
 @pytest.fixture(autouse=True)
@@ -43,6 +50,8 @@ async def test_typing_dashboard_in_personal_chat_gives_a_link(teams) -> None:  #
         )
     await teams.post(payloads.personal_message(teams.url, "dashboard", sender="29:alice"))
     card = teams.connector.posts("a:personal-29:alice")[-1].card
+    schema = json.loads(CARD_SCHEMA.read_text())
+    jsonschema.validators.validator_for(schema)(schema).validate(card)
     url = open_url(card)
     assert url.startswith("http://localhost:3978/app/sign-in?token=")
     assert await signs_in(teams, url) == 303

@@ -3,6 +3,7 @@
 import re
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from typing import Any
 
 import pytest
 from aiohttp import web
@@ -11,9 +12,11 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from bot.server import create_app
+from bot.slack.digest_blocks import DASHBOARD_ACTION
 from bot.web.links import link_for_person
 from rituals.clock import local_iso_week, previous_weeks, utcnow
-from rituals.digest import last_complete_week
+from rituals.digest import build_digest, last_complete_week
+from rituals.messages import DigestMessage
 from rituals.next_step import record_commitment
 from rituals.ports import PersonAddress
 from rituals.relay import decode_relay_key, new_relay_key, seal
@@ -32,6 +35,15 @@ from tests.rituals import digest_helpers as rows
 DASHBOARD_KEY = "test-dashboard-key-0123456789abcdef0123456789"
 RELAY_KEY = new_relay_key()
 CSRF = re.compile(r'name="csrf" value="([^"]+)"')
+LINK = re.compile(r"<(?:https?://[^/>]+)?(/app/sign-in\?token=[^|>]+)\|")
+WEEK = "2026-W47"  # any week: the digest's button opens the dashboard, not that week
+
+
+def link_path(text: str) -> str:
+    """Return the sign-in path of the link in a Slack message."""
+    found = LINK.search(text)
+    assert found, text
+    return found.group(1)
 
 
 @dataclass
@@ -80,6 +92,27 @@ class Dashboard:
             self.link(user_id, platform_admin=platform_admin), allow_redirects=False
         )
         assert response.status == 303, await response.text()
+
+    async def open_from_digest(self, user_id: str) -> dict[str, Any]:
+        """Send a leader their digest DM, click its Open dashboard button, return Haven's answer."""
+        with Session(self.engine) as session:
+            document = build_digest(session=session, team_id=self.teams.platform, iso_week=WEEK)
+        await self.slack.notifiers.for_platform("slack").send_direct(
+            person=PersonAddress(platform="slack", workspace=TEAM, user_id=user_id),
+            message=DigestMessage(document=document, chart_png=None, chart_alt_text="chart"),
+        )
+        blocks = self.fake.calls_to("chat.postMessage")[-1].args["blocks"]
+        button = next(
+            e
+            for b in blocks
+            if b["type"] == "actions"
+            for e in b["elements"]
+            if e["action_id"] == DASHBOARD_ACTION
+        )
+        before = len(self.fake.responses)
+        await self.slack.action(user=user_id, action_id=DASHBOARD_ACTION, value=button["value"])
+        await self.slack.eventually(lambda: len(self.fake.responses) > before)
+        return self.fake.responses[-1]
 
     async def csrf(self, path: str = "/app/") -> str:
         """Return the form token of the signed-in session, read from a page."""

@@ -13,18 +13,11 @@ from aiohttp import web
 from aiohttp.test_utils import TestServer
 from sqlmodel import Session
 
-from bot.slack.digest_blocks import DASHBOARD_ACTION
-from rituals.digest import build_digest
-from rituals.messages import DigestMessage
-from rituals.ports import PersonAddress
 from storage.models import Ritual
-from tests.bot.slack.fake_slack import TEAM
-from tests.bot.web.conftest import Dashboard
+from tests.bot.web.conftest import Dashboard, link_path
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[3] / "test-artifacts" / "dashboard"
-CLOSED_WEEK = "2026-W47"  # any week: the button opens the dashboard, not that week
-LINK = re.compile(r"<(?:https?://[^/>]+)?(/app/sign-in\?token=[^|>]+)\|")
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",
@@ -84,28 +77,9 @@ async def check_page(page: Any, name: str) -> None:
 
 
 async def digest_link(dashboard: Dashboard, user: str) -> str:
-    """Send the leader their digest DM, click its Open dashboard button, and return the link."""
-    with Session(dashboard.engine) as session:
-        document = build_digest(
-            session=session, team_id=dashboard.teams.platform, iso_week=CLOSED_WEEK
-        )
-    notifier = dashboard.slack.notifiers.for_platform("slack")
-    await notifier.send_direct(
-        person=PersonAddress(platform="slack", workspace=TEAM, user_id=user),
-        message=DigestMessage(document=document, chart_png=None, chart_alt_text="chart"),
-    )
-    blocks = dashboard.fake.calls_to("chat.postMessage")[-1].args["blocks"]
-    button = next(
-        e
-        for b in blocks
-        if b["type"] == "actions"
-        for e in b["elements"]
-        if e["action_id"] == DASHBOARD_ACTION
-    )
-    before = len(dashboard.fake.responses)
-    await dashboard.slack.action(user=user, action_id=DASHBOARD_ACTION, value=button["value"])
-    await dashboard.slack.eventually(lambda: len(dashboard.fake.responses) > before)
-    return base(dashboard) + LINK.search(dashboard.fake.responses[-1]["text"]).group(1)
+    """Return the link Haven answers the digest's Open dashboard button with."""
+    answer = await dashboard.open_from_digest(user)
+    return base(dashboard) + link_path(answer["text"])
 
 
 async def test_a_leader_follows_the_digest_link_reads_replies_and_signs_out(

@@ -7,14 +7,8 @@ from typer.testing import CliRunner
 
 from bot.cli import app as cli
 from bot.settings import load_settings
-from bot.slack.digest_blocks import DASHBOARD_ACTION
-from bot.slack.notifier import SlackNotifier
-from rituals.digest import build_digest
-from rituals.messages import DigestMessage
-from rituals.ports import PersonAddress
 from storage.models import Member
-from tests.bot.slack.fake_slack import TEAM
-from tests.bot.web.conftest import DASHBOARD_KEY, Dashboard
+from tests.bot.web.conftest import DASHBOARD_KEY, Dashboard, link_path
 
 LINK = re.compile(r"<(?:https?://[^/>]+)?(/app/sign-in\?token=[^|>]+)\|")
 
@@ -23,7 +17,7 @@ async def test_slash_command_gives_a_one_time_link(dashboard: Dashboard) -> None
     response = await dashboard.slack.command(user="U0LEA", text="dashboard")
     body = await response.json()
     assert body.get("response_type", "ephemeral") == "ephemeral"
-    path = LINK.search(body["text"]).group(1)
+    path = link_path(body["text"])
     assert (await dashboard.client.get(path, allow_redirects=False)).status == 303
     page = await (await dashboard.client.get(f"/app/teams/{dashboard.teams.platform}")).text()
     assert "Last closed week" in page
@@ -32,31 +26,11 @@ async def test_slash_command_gives_a_one_time_link(dashboard: Dashboard) -> None
 async def test_the_digests_button_answers_with_a_link_only_for_the_clicker(
     dashboard: Dashboard,
 ) -> None:
-    with Session(dashboard.engine) as session:
-        document = build_digest(
-            session=session, team_id=dashboard.teams.platform, iso_week="2026-W47"
-        )
-    notifier = dashboard.slack.notifiers.for_platform("slack")
-    assert isinstance(notifier, SlackNotifier)
-    await notifier.send_direct(
-        person=PersonAddress(platform="slack", workspace=TEAM, user_id="U0LEA"),
-        message=DigestMessage(document=document, chart_png=None, chart_alt_text="chart"),
-    )
-    sent = dashboard.fake.calls_to("chat.postMessage")[-1].args["blocks"]
-    button = next(
-        e
-        for b in sent
-        if b["type"] == "actions"
-        for e in b["elements"]
-        if e["action_id"] == DASHBOARD_ACTION
-    )
-    await dashboard.slack.action(user="U0LEA", action_id=DASHBOARD_ACTION, value=button["value"])
-    await dashboard.slack.eventually(lambda: bool(dashboard.fake.responses))
-    answer = dashboard.fake.responses[-1]
+    answer = await dashboard.open_from_digest("U0LEA")
     assert answer["response_type"] == "ephemeral"
-    assert (
-        await dashboard.client.get(LINK.search(answer["text"]).group(1), allow_redirects=False)
-    ).status == 303
+    assert answer["replace_original"] is False  # the digest stays as it was
+    path = link_path(answer["text"])
+    assert (await dashboard.client.get(path, allow_redirects=False)).status == 303
 
 
 async def test_the_cli_prints_a_link_for_a_member(
