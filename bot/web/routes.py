@@ -60,11 +60,15 @@ def signed_in(handler: Handler) -> Callable[[web.Request], Awaitable[web.StreamR
     @wraps(handler)
     async def run(request: web.Request) -> web.StreamResponse:
         dashboard = request.app[DASHBOARD]
-        with Session(dashboard.engine, expire_on_commit=False) as session:
+
+        def load(session: Session) -> rules.Access | None:
             viewer = viewer_of(session=session, request=request, now=utcnow())
-            if viewer is None:
-                return message("Please sign in", SIGN_IN_FIRST, status=401)
-            found = rules.access_of(session=session, viewer=viewer)
+            return rules.access_of(session=session, viewer=viewer) if viewer else None
+
+        found = await in_thread(load, dashboard.engine)
+        if found is None:
+            return message("Please sign in", SIGN_IN_FIRST, status=401)
+        viewer = found.viewer
         try:
             return await handler(request, dashboard, found)
         except CrossSiteRefused as error:
