@@ -4,7 +4,7 @@ from html import unescape
 
 from sqlmodel import Session, select
 
-from storage.models import Occurrence, Ritual
+from storage.models import Occurrence, Ritual, Team
 from tests.bot.web.conftest import Dashboard
 
 
@@ -120,3 +120,22 @@ async def test_a_leader_reply_needs_text_and_an_admin_who_does_not_lead_cannot_r
     assert refused.status == 400
     assert "Only the team's leaders" in unescape(await refused.text())
     assert dashboard.fake.calls_to("chat.postMessage") == []
+
+
+async def test_a_team_with_no_history_yet_shows_every_figure_withheld(dashboard: Dashboard) -> None:
+    with Session(dashboard.engine) as session:
+        platform = session.get(Team, dashboard.teams.platform)
+        assert platform is not None
+        fresh = Team(workspace_id=platform.workspace_id, name="Fresh", channel="C0FRESH")
+        session.add(fresh)
+        session.commit()
+        team_id = fresh.id
+    await dashboard.sign_in("U0BOSS", platform_admin=True)
+    for path in (f"/app/teams/{team_id}?weeks=52", f"/app/teams/{team_id}/rituals"):
+        response = await dashboard.client.get(path)
+        assert response.status == 200, path
+    page = unescape(await (await dashboard.client.get(f"/app/teams/{team_id}")).text())
+    assert "No rituals yet" not in page and "—" in page
+    organisation = await dashboard.client.get("/app/organisation?sort=safety_change")
+    assert organisation.status == 200
+    assert "Fresh" in await organisation.text()
