@@ -64,8 +64,13 @@ def stop_session(*, session: Session, request: web.Request, now: datetime) -> No
 
 def is_local(request: web.Request) -> bool:
     """Return whether the request came to a loopback host name, where cookies need not be Secure."""
-    host = (request.host or "").rsplit(":", 1)[0] if not request.host.startswith("[") else "[::1]"
-    return host in LOCAL_HOSTS
+    host = request.host or ""
+    name = (
+        host[: host.index("]") + 1]
+        if host.startswith("[") and "]" in host
+        else host.rsplit(":", 1)[0]
+    )
+    return name in LOCAL_HOSTS
 
 
 def set_cookie(response: web.StreamResponse, *, request: web.Request, token: str) -> None:

@@ -125,3 +125,22 @@ def test_production_refuses_a_short_dashboard_key(tmp_path) -> None:  # type: ig
         settings=Settings(DATABASE_URL=url, HAVEN_ENV="production", HAVEN_DASHBOARD_KEY="k" * 40),  # type: ignore[call-arg]
         schedule=False,
     )
+
+
+@pytest.mark.parametrize(
+    ("host", "local"),
+    [
+        ("127.0.0.1:8080", True),
+        ("localhost", True),
+        ("[::1]:3978", True),
+        ("[2001:db8::1]:443", False),
+        ("haven.example.org", False),
+        ("localhost.example.org", False),
+    ],
+)
+def test_only_loopback_host_names_drop_the_secure_flag(host: str, local: bool) -> None:
+    from aiohttp.test_utils import make_mocked_request
+
+    from bot.web.sessions import is_local
+
+    assert is_local(make_mocked_request("GET", "/app/", headers={"Host": host})) is local
