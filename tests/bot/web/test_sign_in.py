@@ -5,9 +5,11 @@ from datetime import timedelta
 
 import pytest
 import time_machine
+from aiohttp.test_utils import make_mocked_request
 
 from bot.server import create_app
 from bot.settings import Settings
+from bot.web.sessions import is_local
 from rituals.errors import HavenError
 from tests.bot.web.conftest import Dashboard
 
@@ -139,8 +141,4 @@ def test_production_refuses_a_short_dashboard_key(tmp_path) -> None:  # type: ig
     ],
 )
 def test_only_loopback_host_names_drop_the_secure_flag(host: str, local: bool) -> None:
-    from aiohttp.test_utils import make_mocked_request
-
-    from bot.web.sessions import is_local
-
     assert is_local(make_mocked_request("GET", "/app/", headers={"Host": host})) is local
