@@ -12,6 +12,7 @@ from rich.console import Console
 
 from bot.cli_check import check, refuse_unsafe_settings
 from bot.cli_config import config_app
+from bot.cli_dashboard import dashboard_link
 from bot.cli_digest import digest
 from bot.cli_errors import OneLineErrorGroup, one_line_errors
 from bot.cli_privacy import privacy_app
@@ -243,3 +244,4 @@ app.command("digest")(one_line_errors(digest))
 app.add_typer(secrets_app, name="secrets")
 app.add_typer(privacy_app, name="privacy")
 app.command("check")(one_line_errors(check))
+app.command("dashboard-link")(one_line_errors(dashboard_link))

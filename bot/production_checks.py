@@ -19,6 +19,9 @@ class Check:
     problem: str | None  # None when the check passes
 
 
+MINIMUM_DASHBOARD_KEY = 32  # characters of the key that signs dashboard sign-in links
+
+
 def _secret_key(settings: Settings) -> str | None:
     if not settings.secret_key:
         return (
@@ -80,6 +83,15 @@ def _teams_dev(settings: Settings) -> str | None:
     return None
 
 
+def _dashboard_key(settings: Settings) -> str | None:
+    if 0 < len(settings.dashboard_key) < MINIMUM_DASHBOARD_KEY:
+        return (
+            f"HAVEN_DASHBOARD_KEY is shorter than {MINIMUM_DASHBOARD_KEY} characters: a "
+            "guessable key signs the dashboard's sign-in links; set a long random one"
+        )
+    return None
+
+
 CHECKS: tuple[tuple[str, Callable[[Settings], str | None]], ...] = (
     ("secret key", _secret_key),
     ("database", _database),
@@ -87,6 +99,7 @@ CHECKS: tuple[tuple[str, Callable[[Settings], str | None]], ...] = (
     ("Slack signing secret", _signing_secret),
     ("tokens with their secrets", _token_pairs),
     ("Teams development mode", _teams_dev),
+    ("dashboard key", _dashboard_key),
 )
 
 

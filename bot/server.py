@@ -19,6 +19,7 @@ from bot.http_guard import answer_failures
 from bot.observability import metrics, timed, watch_lag
 from bot.platforms import Notifiers
 from bot.settings import Settings
+from bot.web.mount import mount_dashboard
 from rituals import jobs
 from rituals.digest_delivery import install_chart_renderer
 from rituals.errors import HavenError
@@ -216,6 +217,7 @@ def create_app(
     app.router.add_get("/metrics", metrics)
     mount_platforms(app=app, state=state)
     install_from_settings(settings)  # before any request: anonymous answers need the guard secret
+    mount_dashboard(app=app, state=state)
     if schedule:
         app.on_startup.append(start_scheduler)
         app.on_cleanup.append(stop_scheduler)

@@ -45,6 +45,10 @@ class Settings(BaseSettings):
     scheduler_retry_seconds: float = Field(
         default=10.0, alias="HAVEN_SCHEDULER_RETRY_SECONDS", gt=0, le=30
     )
+    # Signs the dashboard's one-time sign-in links; without it no link can be made.
+    dashboard_key: str = Field(default="", alias="HAVEN_DASHBOARD_KEY", repr=False)
+    # Where people reach `haven serve`, for the links in the chat; default http://localhost:PORT.
+    public_url: str = Field(default="", alias="HAVEN_PUBLIC_URL")
     slack_bot_token: str = Field(default="", alias="SLACK_BOT_TOKEN", repr=False)
     slack_signing_secret: str = Field(default="", alias="SLACK_SIGNING_SECRET", repr=False)
     slack_app_token: str = Field(default="", alias="SLACK_APP_TOKEN", repr=False)
@@ -75,6 +79,11 @@ class Settings(BaseSettings):
             reply_window_days=self.reply_window_days,
             uninstall_grace_days=self.uninstall_grace_days,
         )
+
+    @property
+    def dashboard_url(self) -> str:
+        """Return the base URL of the dashboard's links."""
+        return (self.public_url or f"http://localhost:{self.port}").rstrip("/")
 
     @property
     def slack_enabled(self) -> bool:

@@ -2,6 +2,7 @@
 
 from storage import (
     models,
+    models_dashboard,
     models_digest,
     models_figures,
     models_rollups,
@@ -11,6 +12,7 @@ from storage import (
 
 __all__ = [
     "models",
+    "models_dashboard",
     "models_digest",
     "models_figures",
     "models_rollups",

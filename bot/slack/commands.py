@@ -14,6 +14,7 @@ HELP = """*Haven* — psychological-safety rituals for this channel's team.
 • `/haven rituals` — list the rituals with their ids
 • `/haven rituals add <checkin|failure_celebration|anonymous_feedback|safety_pulse> [cron]` (admins)
 • `/haven rituals edit|pause|resume|run <id>` (admins)
+• `/haven dashboard` — a one-time link to your dashboard (leaders and admins)
 • `/haven leaders` — who gets the weekly digest; `/haven leaders @a @b` sets them (admins)
 • `/haven privacy` — get a copy of your data, or erase it
 • `/haven retention` — how long the team's answers are kept; `/haven retention <days>` (admins)

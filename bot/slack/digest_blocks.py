@@ -13,6 +13,7 @@ from bot.slack.kit import Block, actions, button, context, divider, escape, head
 from rituals.digest import DigestDocument
 
 COMMIT_ACTION = "haven_digest_commit"  # value: "<team_id>:<iso_week>"
+DASHBOARD_ACTION = "haven_dashboard_open"  # value: the team id; answered with a one-time link
 MAX_BLOCKS = 50
 MAX_FIELD = 2000
 MAX_CONTEXT_ELEMENTS = 10
@@ -61,7 +62,8 @@ def digest_blocks(document: DigestDocument, *, chart_file_id: str | None = None)
                 action_id=COMMIT_ACTION,
                 value=document.commit_value,
                 style="primary",
-            )
+            ),
+            button("📊 Open dashboard", action_id=DASHBOARD_ACTION, value=str(document.team_id)),
         )
     )
     notes = [escape(note) for note in withheld_notes(document)]

@@ -41,6 +41,8 @@ class SlackRuntime:
     rituals_changed: Callable[[], None] = field(default=lambda: None)
     app_token: str = ""  # Socket Mode
     privacy: PrivacyPolicy = field(default_factory=PrivacyPolicy)
+    dashboard_key: str = ""  # signs the dashboard's one-time sign-in links
+    dashboard_url: str = ""  # where the links point
     checkins: CheckinRecorder = field(init=False)  # writes check-in clicks in batches
 
     def __post_init__(self) -> None:
@@ -125,4 +127,6 @@ def build_runtime(
         installation_store=installation_store,
         state_store=state_store,
         privacy=settings.privacy_policy,
+        dashboard_key=settings.dashboard_key,
+        dashboard_url=settings.dashboard_url,
     )

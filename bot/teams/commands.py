@@ -16,6 +16,7 @@ SIMPLE = {
     "leaders": "leaders_form",
     "privacy": "privacy",
     "retention": "retention",
+    "dashboard": "dashboard",
 }
 # What people type when they mean their own data: all of it opens the privacy card.
 PRIVACY_PHRASES = ("export my data", "my data", "erase me", "forget me", "delete me")

@@ -93,7 +93,8 @@ def digest_card(source: DigestMessage | DigestDocument, *, chart_url: str | None
                     "team_id": document.team_id,
                     "iso_week": document.iso_week,
                 },
-            }
+            },
+            {"type": "Action.Submit", "title": "Open dashboard", "data": {"haven": "dashboard"}},
         ],
     }
 

@@ -7,7 +7,13 @@ from typing import Any
 
 from sqlmodel import Session
 
-from bot.teams import admin_actions, digest_actions, privacy_actions, ritual_actions
+from bot.teams import (
+    admin_actions,
+    dashboard_actions,
+    digest_actions,
+    privacy_actions,
+    ritual_actions,
+)
 from bot.teams.activities import Actor
 from bot.teams.card_data import checked
 from bot.teams.rights import NOT_ADMIN, may_administer
@@ -34,6 +40,7 @@ ACTIONS: dict[str, Route] = {
     "anonymous_story": Route(ritual_actions.share_story),
     "relay_reply": Route(ritual_actions.relay_reply),
     "digest_commit": Route(digest_actions.save_commitment),
+    "dashboard": Route(dashboard_actions.open_dashboard),
     "help": Route(admin_actions.show_help),
     "status": Route(admin_actions.show_status),
     "rituals": Route(admin_actions.show_rituals),

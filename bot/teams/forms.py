@@ -20,6 +20,7 @@ COMMANDS = (
     ("status", "Show the team's setup in a few lines."),
     ("privacy", "In our personal chat: get a copy of your data, or erase it."),
     ("retention", "How long the team's answers are kept; `retention DAYS` sets it."),
+    ("dashboard", "A one-time link to your dashboard: your teams over time (leaders and admins)."),
 )
 KIND_TITLES = {
     "checkin": "Meeting check-in",

@@ -43,6 +43,8 @@ def mount_teams(*, app: web.Application, state: "ServerState") -> None:
         teams=notifier,
         relay_key=state.settings.relay_key_bytes,
         privacy=state.settings.privacy_policy,
+        dashboard_key=state.settings.dashboard_key,
+        dashboard_url=state.settings.dashboard_url,
     )
     app[TEAMS] = runtime
     bot = HavenTeamsBot(runtime=runtime)

@@ -19,6 +19,8 @@ class TeamsRuntime:
     notifiers: NotifierRegistry
     teams: TeamsNotifier
     relay_key: bytes | None
+    dashboard_key: str = ""  # signs the dashboard's one-time sign-in links
+    dashboard_url: str = ""  # where the links point
     privacy: PrivacyPolicy = field(default_factory=PrivacyPolicy)
     checkins: CheckinRecorder = field(init=False)  # writes check-in clicks in batches
 

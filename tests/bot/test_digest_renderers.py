@@ -11,7 +11,7 @@ from matplotlib import image
 from bot.chart import chart_alt_text, render_chart
 from bot.console.digest_text import digest_text
 from bot.console.render import render
-from bot.slack.digest_blocks import COMMIT_ACTION, digest_blocks
+from bot.slack.digest_blocks import COMMIT_ACTION, DASHBOARD_ACTION, digest_blocks
 from bot.teams.digest_card import digest_card
 from rituals.alerts import Alert
 from rituals.digest import DigestDocument, build_digest
@@ -95,7 +95,8 @@ def test_block_kit_is_within_slacks_limits_and_carries_the_commit_button(documen
     assert_valid_blocks(blocks)
     buttons = [e for b in blocks if b["type"] == "actions" for e in b["elements"]]
     assert [(b["action_id"], b["value"]) for b in buttons] == [
-        (COMMIT_ACTION, f"{document.team_id}:{W[7]}")
+        (COMMIT_ACTION, f"{document.team_id}:{W[7]}"),
+        (DASHBOARD_ACTION, str(document.team_id)),
     ]
     assert blocks[0]["text"] == {
         "type": "plain_text",
@@ -136,13 +137,14 @@ def test_adaptive_card_is_version_1_5_with_the_commitment_field_and_submit_actio
     assert all(element["text"] for element in card["body"] if element["type"] == "TextBlock")
     (field,) = [e for e in card["body"] if e["type"] == "Input.Text"]
     assert field["id"] == "commitment" and field["isMultiline"] and field["maxLength"] <= 1000
-    (action,) = card["actions"]
-    assert action["type"] == "Action.Submit"
+    action, dashboard = card["actions"]
+    assert action["type"] == dashboard["type"] == "Action.Submit"
     assert action["data"] == {
         "haven": "digest_commit",
         "team_id": document.team_id,
         "iso_week": W[7],
     }
+    assert dashboard["data"] == {"haven": "dashboard"}  # answered with a one-time link
     (picture,) = [e for e in card["body"] if e["type"] == "Image"]
     assert picture["url"].startswith("data:image/png;base64,") and picture["altText"]
     facts = {fact["title"] for e in card["body"] if e["type"] == "FactSet" for fact in e["facts"]}

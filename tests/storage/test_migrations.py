@@ -35,6 +35,8 @@ EXPECTED_TABLES = {
     "slackuser",
     "teamsconversation",
     "teamsrostermember",
+    "dashboardlinkuse",
+    "dashboardsession",
     "alembic_version",
 }
 

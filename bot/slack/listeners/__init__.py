@@ -7,6 +7,7 @@ from slack_bolt.async_app import AsyncApp
 from bot.slack.listeners import (
     admin,
     checkin,
+    dashboard,
     digest,
     failure,
     feedback,
@@ -23,12 +24,14 @@ ANYTHING = re.compile(".*")
 
 def register_all(app: AsyncApp, runtime: SlackRuntime) -> None:
     """Register every listener; the catch-alls last, so only unknown payloads reach them."""
+    # `/haven dashboard` before admin's `/haven`, which would answer it with help.
     for module in (
         checkin,
         failure,
         feedback,
         pulse,
         relay,
+        dashboard,
         admin,
         home,
         installs,

@@ -1,7 +1,7 @@
 """figures: drop teamweeksignal (one computation of every figure); keep the audit's record
 
 Revision ID: 0012_figures
-Revises: 0007_privacy
+Revises: 0009_dashboard
 Create Date: 2026-12-01 00:30:00.000000
 """
 
@@ -12,7 +12,7 @@ import sqlmodel
 from alembic import op
 
 revision: str = "0012_figures"
-down_revision: str | None = "0007_privacy"
+down_revision: str | None = "0009_dashboard"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
