@@ -7,7 +7,8 @@ from pathlib import Path
 import jsonschema
 
 from bot.teams.package import write_package
-from tests.bot.teams.test_package import BOT_ID, SCHEMA
+from tests.bot.teams.test_package import BOT_ID
+from tests.specs import spec_schema
 
 
 def test_the_package_has_the_your_data_tab_when_havens_address_is_given(tmp_path: Path):
@@ -19,7 +20,7 @@ def test_the_package_has_the_your_data_tab_when_havens_address_is_given(tmp_path
     )
     with zipfile.ZipFile(path) as archive:
         manifest = json.loads(archive.read("manifest.json"))
-    validator = jsonschema.Draft4Validator(json.loads(SCHEMA.read_text(encoding="utf-8")))
+    validator = jsonschema.Draft4Validator(spec_schema("teams-app-manifest.schema.json"))
     assert [error.message for error in validator.iter_errors(manifest)] == []
     (tab,) = manifest["staticTabs"]
     assert tab["contentUrl"] == "https://haven.example.org:8443/teams/privacy"
