@@ -3,7 +3,9 @@
 import logging
 import re
 import time
+from collections.abc import Sequence
 
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
 
@@ -38,7 +40,7 @@ def erase_old_versions(*, session: Session, compact: bool = False) -> bool:
     return True
 
 
-def _checkpoint_sqlite(engine) -> bool:  # type: ignore[no-untyped-def]
+def _checkpoint_sqlite(engine: Engine) -> bool:
     """Copy the WAL into the database file and truncate it, retrying while readers hold it."""
     with engine.connect() as connection:
         raw = connection.connection.dbapi_connection
@@ -55,9 +57,15 @@ def _checkpoint_sqlite(engine) -> bool:  # type: ignore[no-untyped-def]
     return False
 
 
-def _vacuum_postgres(engine) -> bool:  # type: ignore[no-untyped-def]
-    """Rewrite the anonymous tables with VACUUM FULL, again while older snapshots keep old rows."""
-    tables = ", ".join(ANONYMOUS_TABLES)
+def _vacuum_postgres(engine: Engine) -> bool:
+    """Rewrite the anonymous tables on a connection of their own, outside any transaction."""
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        return vacuum_full(connection)
+
+
+def vacuum_full(connection: Connection, *, tables: Sequence[str] = ANONYMOUS_TABLES) -> bool:
+    """Run VACUUM FULL on tables (AUTOCOMMIT), again while older snapshots keep old rows."""
+    names = ", ".join(tables)
     kept_back: list[int] = []
 
     def count_kept_back(diagnostic) -> None:  # type: ignore[no-untyped-def]
@@ -65,24 +73,23 @@ def _vacuum_postgres(engine) -> bool:  # type: ignore[no-untyped-def]
         if found:
             kept_back.append(int(found.group(1)))
 
-    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-        raw = connection.connection.dbapi_connection
-        raw.add_notice_handler(count_kept_back)
-        try:
-            connection.exec_driver_sql(f"SET lock_timeout = '{VACUUM_LOCK_TIMEOUT}'")
-            for _ in range(VACUUM_ATTEMPTS):
-                kept_back.clear()
-                try:
-                    connection.exec_driver_sql(f"VACUUM (FULL, VERBOSE) {tables}")
-                except OperationalError:
-                    log.warning("the anonymous tables were busy; VACUUM without FULL for now")
-                    connection.exec_driver_sql(f"VACUUM {tables}")
-                    return False
-                if not sum(kept_back):
-                    return True
-                time.sleep(VACUUM_WAIT_SECONDS)
-        finally:
-            raw.remove_notice_handler(count_kept_back)
-            connection.exec_driver_sql("RESET lock_timeout")
+    raw = connection.connection.dbapi_connection
+    raw.add_notice_handler(count_kept_back)
+    try:
+        connection.exec_driver_sql(f"SET lock_timeout = '{VACUUM_LOCK_TIMEOUT}'")
+        for _ in range(VACUUM_ATTEMPTS):
+            kept_back.clear()
+            try:
+                connection.exec_driver_sql(f"VACUUM (FULL, VERBOSE) {names}")
+            except OperationalError:
+                log.warning("the anonymous tables were busy; VACUUM without FULL for now")
+                connection.exec_driver_sql(f"VACUUM {names}")
+                return False
+            if not sum(kept_back):
+                return True
+            time.sleep(VACUUM_WAIT_SECONDS)
+    finally:
+        raw.remove_notice_handler(count_kept_back)
+        connection.exec_driver_sql("RESET lock_timeout")
     log.warning("older transactions still see old anonymous rows; the next close removes them")
     return False
