@@ -1,8 +1,11 @@
 """Erase the old versions of rewritten anonymous rows from the database's files."""
 
 import logging
+import re
 import time
+from collections.abc import Sequence
 
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
 
@@ -15,6 +18,11 @@ CHECKPOINT_ATTEMPTS = 20
 CHECKPOINT_WAIT_SECONDS = 0.05
 BUSY_TIMEOUT_MS = 30_000  # as storage.db configures every SQLite connection
 VACUUM_LOCK_TIMEOUT = "5s"
+VACUUM_ATTEMPTS = 12
+VACUUM_WAIT_SECONDS = 0.25
+# VACUUM VERBOSE's detail when a transaction that started before the rewrite still sees the old
+# rows (a server whose messages are not in English is not recognised, and gets one attempt).
+KEPT_BACK = re.compile(r"(\d+) dead row versions cannot be removed yet")
 
 
 def erase_old_versions(*, session: Session, compact: bool = False) -> bool:
@@ -32,7 +40,7 @@ def erase_old_versions(*, session: Session, compact: bool = False) -> bool:
     return True
 
 
-def _checkpoint_sqlite(engine) -> bool:  # type: ignore[no-untyped-def]
+def _checkpoint_sqlite(engine: Engine) -> bool:
     """Copy the WAL into the database file and truncate it, retrying while readers hold it."""
     with engine.connect() as connection:
         raw = connection.connection.dbapi_connection
@@ -49,15 +57,39 @@ def _checkpoint_sqlite(engine) -> bool:  # type: ignore[no-untyped-def]
     return False
 
 
-def _vacuum_postgres(engine) -> bool:  # type: ignore[no-untyped-def]
-    """Rewrite the anonymous tables with VACUUM FULL, outside any transaction."""
-    tables = ", ".join(ANONYMOUS_TABLES)
+def _vacuum_postgres(engine: Engine) -> bool:
+    """Rewrite the anonymous tables on a connection of their own, outside any transaction."""
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        return vacuum_full(connection)
+
+
+def vacuum_full(connection: Connection, *, tables: Sequence[str] = ANONYMOUS_TABLES) -> bool:
+    """Run VACUUM FULL on tables (AUTOCOMMIT), again while older snapshots keep old rows."""
+    names = ", ".join(tables)
+    kept_back: list[int] = []
+
+    def count_kept_back(diagnostic) -> None:  # type: ignore[no-untyped-def]
+        found = KEPT_BACK.search(diagnostic.message_detail or "")
+        if found:
+            kept_back.append(int(found.group(1)))
+
+    raw = connection.connection.dbapi_connection
+    raw.add_notice_handler(count_kept_back)
+    try:
         connection.exec_driver_sql(f"SET lock_timeout = '{VACUUM_LOCK_TIMEOUT}'")
-        try:
-            connection.exec_driver_sql(f"VACUUM FULL {tables}")
-            return True
-        except OperationalError:
-            log.warning("the anonymous tables were busy; VACUUM without FULL, FULL at next close")
-            connection.exec_driver_sql(f"VACUUM {tables}")
-            return False
+        for _ in range(VACUUM_ATTEMPTS):
+            kept_back.clear()
+            try:
+                connection.exec_driver_sql(f"VACUUM (FULL, VERBOSE) {names}")
+            except OperationalError:
+                log.warning("the anonymous tables were busy; VACUUM without FULL for now")
+                connection.exec_driver_sql(f"VACUUM {names}")
+                return False
+            if not sum(kept_back):
+                return True
+            time.sleep(VACUUM_WAIT_SECONDS)
+    finally:
+        raw.remove_notice_handler(count_kept_back)
+        connection.exec_driver_sql("RESET lock_timeout")
+    log.warning("older transactions still see old anonymous rows; the next close removes them")
+    return False

@@ -97,3 +97,24 @@ def test_busy_anonymous_tables_get_a_plain_vacuum_and_a_warning(
         assert erase_old_versions(session=postgres_session, compact=True) is False
     assert "VACUUM without FULL" in caplog.text
     assert erase_old_versions(session=postgres_session, compact=True) is True
+
+
+async def test_old_rows_an_older_snapshot_still_sees_are_retried_then_reported(
+    postgres_session, notifiers, monkeypatch, caplog
+):
+    monkeypatch.setattr(old_versions, "VACUUM_ATTEMPTS", 2)
+    monkeypatch.setattr(old_versions, "VACUUM_WAIT_SECONDS", 0)
+    scope, occurrence = await open_feedback(postgres_session, notifiers)
+    answer(scope, occurrence, "U1")
+    postgres_session.commit()  # as the close does: no transaction of its own left open
+    engine = postgres_session.get_bind()
+    with engine.connect() as reader:
+        reader.execute(text("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ"))
+        reader.execute(text("SELECT count(*) FROM workspace"))  # its snapshot sees the guard
+        with engine.begin() as writer:
+            writer.execute(text("DELETE FROM anonymousguard"))
+        assert erase_old_versions(session=postgres_session, compact=True) is False
+    assert "the next close removes them" in caplog.text
+    monkeypatch.setattr(old_versions, "VACUUM_ATTEMPTS", 40)  # others' snapshots pass by too
+    monkeypatch.setattr(old_versions, "VACUUM_WAIT_SECONDS", 0.25)
+    assert erase_old_versions(session=postgres_session, compact=True) is True

@@ -13,6 +13,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
+from storage.old_versions import ANONYMOUS_TABLES, vacuum_full
+
 revision: str = "0006_guard_secret"
 down_revision: str | None = "0005_rollups"
 branch_labels: str | Sequence[str] | None = None
@@ -28,6 +30,12 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("occurrence") as batch_op:
         batch_op.drop_column("hash_key")
+    # The old keys and guards of earlier rounds may still sit in freed space: rebuild the files.
+    with op.get_context().autocommit_block():
+        if op.get_bind().dialect.name == "sqlite":
+            op.execute("VACUUM")
+        else:
+            vacuum_full(op.get_bind(), tables=("occurrence", *ANONYMOUS_TABLES))
 
 
 def downgrade() -> None:
