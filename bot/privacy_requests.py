@@ -10,6 +10,7 @@ from rituals.privacy.erasure import ErasureReport, forget_person
 from rituals.privacy.export import export_person
 from rituals.privacy.person import find_person
 from rituals.privacy.policy import PrivacyPolicy
+from rituals.privacy.retention import retention_of_person
 from storage.db import flush_erased_pages, session_scope
 from storage.person_rows import PersonRows
 
@@ -25,7 +26,8 @@ def export_document(
     """Return everything Haven holds about one person."""
     with session_scope(engine) as session:
         rows = find_person(session=session, user_id=user_id, team=team, name=name)
-        return export_person(rows=rows, now=utcnow(), policy=policy)
+        days = retention_of_person(session=session, user_id=rows.user_id)
+        return export_person(rows=rows, now=utcnow(), retention_days=days, policy=policy)
 
 
 def erase_person(

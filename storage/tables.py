@@ -1,5 +1,19 @@
 """Every table module, imported so SQLModel's metadata knows the whole schema."""
 
-from storage import models, models_digest, models_rollups, models_slack, models_teams
+from storage import (
+    models,
+    models_digest,
+    models_privacy,
+    models_rollups,
+    models_slack,
+    models_teams,
+)
 
-__all__ = ["models", "models_digest", "models_rollups", "models_slack", "models_teams"]
+__all__ = [
+    "models",
+    "models_digest",
+    "models_privacy",
+    "models_rollups",
+    "models_slack",
+    "models_teams",
+]

@@ -14,10 +14,8 @@ from bot.teams.privacy_cards import erase_confirmation_card, privacy_card
 from bot.teams.ritual_actions import whole_number
 from bot.teams.runtime import Reply, TeamsRuntime
 from rituals.errors import InvalidAnswer, NotFound
-from rituals.privacy.policy import DEFAULT_RETENTION_DAYS
-from rituals.privacy.retention import set_retention
+from rituals.privacy.retention import retention_of, retention_of_person, set_retention
 from storage.db import session_scope
-from storage.person_rows import retention_of_person
 
 PERSONAL_ONLY = "Your data is yours alone: type privacy to me in our personal chat."
 NOTHING_HELD = "Haven holds nothing about you."
@@ -34,7 +32,7 @@ async def show_privacy(runtime: TeamsRuntime, actor: Actor, data: dict[str, Any]
     _personal(actor)
     with Session(runtime.engine) as session:
         days = retention_of_person(session=session, user_id=actor.user_id)
-    card = privacy_card(retention_days=days or DEFAULT_RETENTION_DAYS, policy=runtime.privacy)
+    card = privacy_card(retention_days=days, policy=runtime.privacy)
     return Reply("Your data in Haven", card=card)
 
 
@@ -91,8 +89,9 @@ async def retention(runtime: TeamsRuntime, actor: Actor, data: dict[str, Any]) -
     """Say how long this channel's team keeps answers."""
     with Session(runtime.engine) as session:
         team = channel_team(session, actor)
+        days = retention_of(session=session, team_id=team.id)
         return Reply(
-            f"{team.name}: answers and texts are kept {team.retention_days} days, then deleted; "
+            f"{team.name}: answers and texts are kept {days} days, then deleted; "
             "weekly team figures stay. Admins: @Haven retention DAYS."
         )
 
@@ -101,5 +100,6 @@ async def change_retention(runtime: TeamsRuntime, actor: Actor, data: dict[str, 
     """Set how long this channel's team keeps answers (admins)."""
     days = whole_number(data, "days", what="number of days")
     with session_scope(runtime.engine) as session:
-        team = set_retention(session=session, team=channel_team(session, actor), days=days)
-        return Reply(f"{team.name}: answers and texts are now kept {team.retention_days} days.")
+        team = channel_team(session, actor)
+        kept = set_retention(session=session, team_id=team.id, days=days)
+        return Reply(f"{team.name}: answers and texts are now kept {kept} days.")

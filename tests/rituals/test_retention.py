@@ -9,10 +9,11 @@ from sqlmodel import Session, func, select
 from rituals import jobs
 from rituals.digest import build_digest
 from rituals.privacy.policy import PrivacyPolicy
+from rituals.privacy.retention import set_retention
 from rituals.scheduler import PRIVACY_JOB_ID, build_scheduler, sync_jobs
 from rituals.team_config.loading import parse_config
 from rituals.team_config.problems import ConfigError
-from storage.models import AnonymousAnswer, Answer, Story, Team, TeamWeekSignal
+from storage.models import AnonymousAnswer, Answer, Story, TeamWeekSignal
 from tests.privacy_scene import NOW, WEEKS, build_scene, figures, rows_mentioning
 
 
@@ -77,10 +78,7 @@ async def test_a_year_later_texts_are_gone_and_weekly_figures_are_unchanged(scen
 
 async def test_a_shorter_retention_deletes_sooner(scene, engine):
     with Session(engine) as session:
-        team = session.get(Team, scene.team.id)
-        team.retention_days = 30
-        session.add(team)
-        session.commit()
+        set_retention(session=session, team_id=scene.team.id, days=30)
     await run_privacy_job_at(NOW + timedelta(days=20))
     with Session(engine) as session:
         assert count(session, Answer) < 40  # the first weeks are gone, the last ones stay

@@ -35,6 +35,8 @@ EXPECTED_TABLES = {
     "slackuser",
     "teamsconversation",
     "teamsrostermember",
+    "teamretention",
+    "workspaceerasure",
     "alembic_version",
 }
 

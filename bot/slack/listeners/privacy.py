@@ -13,10 +13,8 @@ from bot.slack.kit import Block
 from bot.slack.privacy_blocks import erase_confirmation, erased_notice, privacy_blocks
 from bot.slack.runtime import SlackRuntime
 from rituals.errors import InvalidAnswer, NotFound
-from rituals.privacy.policy import DEFAULT_RETENTION_DAYS
-from rituals.privacy.retention import set_retention
+from rituals.privacy.retention import retention_of, retention_of_person, set_retention
 from storage.models import Team
-from storage.person_rows import retention_of_person
 
 NOTHING_HELD = "Haven holds nothing about you."
 
@@ -24,7 +22,7 @@ NOTHING_HELD = "Haven holds nothing about you."
 def own_data_blocks(runtime: SlackRuntime, *, user_id: str) -> list[Block]:
     """Return the person's privacy message: what is kept, for how long, and the two buttons."""
     with Session(runtime.engine) as session:
-        days = retention_of_person(session=session, user_id=user_id) or DEFAULT_RETENTION_DAYS
+        days = retention_of_person(session=session, user_id=user_id)
     return privacy_blocks(retention_days=days, policy=runtime.privacy)
 
 
@@ -33,10 +31,11 @@ def retention_reply(*, session: Session, team: Team, asked: HavenCommand) -> str
     if asked.action:
         if not asked.action.isdigit():
             raise InvalidAnswer("Say a number of days: `/haven retention 365`.")
-        set_retention(session=session, team=team, days=int(asked.action))
-        return f"{team.name}: answers and texts are now kept {team.retention_days} days."
+        days = set_retention(session=session, team_id=team.id, days=int(asked.action))
+        return f"{team.name}: answers and texts are now kept {days} days."
+    days = retention_of(session=session, team_id=team.id)
     return (
-        f"{team.name}: answers and texts are kept {team.retention_days} days, then deleted; "
+        f"{team.name}: answers and texts are kept {days} days, then deleted; "
         "weekly team figures stay. Admins: `/haven retention <days>`."
     )
 

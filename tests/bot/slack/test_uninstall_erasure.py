@@ -11,6 +11,7 @@ from rituals.clock import utcnow
 from rituals.privacy.daily import run_daily_privacy
 from rituals.privacy.policy import PrivacyPolicy
 from storage.models import Answer, Member, Team, Workspace
+from storage.models_privacy import WorkspaceErasure
 from tests.bot.slack.conftest import SECRET, SlackHarness, serve
 from tests.bot.slack.test_oauth import install
 from tests.conftest import make_ritual
@@ -58,7 +59,8 @@ async def uninstall(slack: SlackHarness) -> None:
 def erase_after(engine) -> object:  # type: ignore[no-untyped-def]
     with Session(engine) as session:
         found = session.exec(select(Workspace).where(Workspace.external_id == "T0OTHER")).one()
-        return found.erase_after
+        row = session.get(WorkspaceErasure, found.id)
+        return row.erase_after if row else None
 
 
 async def test_uninstall_erases_the_workspace_after_the_grace_period(distributed, engine):
