@@ -9,7 +9,7 @@ from sqlmodel import Session, func, select
 from rituals import jobs
 from rituals.digest import build_digest
 from rituals.privacy.policy import PrivacyPolicy
-from rituals.privacy.retention import set_retention
+from rituals.privacy.retention import retention_of, set_retention
 from rituals.scheduler import PRIVACY_JOB_ID, build_scheduler, sync_jobs
 from rituals.team_config.loading import parse_config
 from rituals.team_config.problems import ConfigError
@@ -128,3 +128,22 @@ def test_retention_days_in_the_config_file_is_checked():
     assert parse_config(CONFIG.format(days=90), source="teams.yml").teams[0].retention_days == 90
     with pytest.raises(ConfigError, match="retention_days"):
         parse_config(CONFIG.format(days=5), source="teams.yml")
+
+
+def test_retention_days_from_the_config_file_is_applied_and_exported(engine):
+    from rituals.team_config.applying import apply_config
+    from rituals.team_config.exporting import export_config
+    from storage.db import session_scope
+    from storage.teams import find_team
+
+    with session_scope(engine) as session:
+        apply_config(session=session, config=parse_config(CONFIG.format(days=90), source="t.yml"))
+    with session_scope(engine) as session:
+        team = find_team(session=session, name="Platform")
+        assert retention_of(session=session, team_id=team.id) == 90
+        assert "retention_days: 90" in export_config(session=session)
+    with session_scope(engine) as session:
+        report = apply_config(
+            session=session, config=parse_config(CONFIG.format(days=120), source="t.yml")
+        )
+        assert any("retention_days 90 → 120" in line for line in report.lines())
