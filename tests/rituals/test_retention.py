@@ -146,4 +146,4 @@ def test_retention_days_from_the_config_file_is_applied_and_exported(engine):
         report = apply_config(
             session=session, config=parse_config(CONFIG.format(days=120), source="t.yml")
         )
-        assert any("retention_days 90 → 120" in line for line in report.lines())
+        assert any("retention_days 90 → 120" in line for line in report.lines)
