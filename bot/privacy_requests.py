@@ -1,5 +1,6 @@
 """Privacy requests from any surface (CLI, Slack, Teams): one person's export or erasure."""
 
+import asyncio
 from typing import Any
 
 from sqlalchemy.engine import Engine
@@ -60,3 +61,27 @@ def erase_person(
     if not dry_run:
         flush_erased_pages(engine)
     return report
+
+
+NOTHING_HELD = "Haven holds nothing about you."
+
+
+async def own_export(
+    *, engine: Engine, policy: PrivacyPolicy, user_id: str
+) -> dict[str, Any] | None:
+    """Return everything held about the person who asked (None: nothing), off the event loop."""
+    try:
+        return await asyncio.to_thread(
+            export_document, engine=engine, policy=policy, user_id=user_id
+        )
+    except NotFound:
+        return None
+
+
+async def own_erasure(
+    *, engine: Engine, relay_key: bytes | None, user_id: str, dry_run: bool
+) -> ErasureReport:
+    """Erase the person who asked (or say what would go), off the event loop."""
+    return await asyncio.to_thread(
+        erase_person, engine=engine, relay_key=relay_key, user_id=user_id, dry_run=dry_run
+    )

@@ -1,24 +1,22 @@
 """People's own data from Teams: a copy as JSON in the personal chat, erasure after a confirmation."""
 
-import asyncio
 import json
 from typing import Any
 
 from botbuilder.core import MessageFactory
 from sqlmodel import Session
 
-from bot.privacy_requests import erase_person, export_document
+from bot.privacy_requests import NOTHING_HELD, own_erasure, own_export
 from bot.teams.activities import Actor
 from bot.teams.admin_actions import channel_team
 from bot.teams.privacy_cards import erase_confirmation_card, privacy_card
 from bot.teams.ritual_actions import whole_number
 from bot.teams.runtime import Reply, TeamsRuntime
-from rituals.errors import InvalidAnswer, NotFound
+from rituals.errors import InvalidAnswer
 from rituals.privacy.retention import retention_of, retention_of_person, set_retention
 from storage.db import session_scope
 
 PERSONAL_ONLY = "Your data is yours alone: type privacy to me in our personal chat."
-NOTHING_HELD = "Haven holds nothing about you."
 CHUNK = 20_000  # characters per message, under Teams' limit of about 28 KB
 
 
@@ -39,11 +37,10 @@ async def show_privacy(runtime: TeamsRuntime, actor: Actor, data: dict[str, Any]
 async def export(runtime: TeamsRuntime, actor: Actor, data: dict[str, Any]) -> Reply:
     """Send everything Haven holds about the person as JSON in their personal chat."""
     _personal(actor)
-    try:
-        document = await asyncio.to_thread(
-            export_document, engine=runtime.engine, policy=runtime.privacy, user_id=actor.user_id
-        )
-    except NotFound:
+    document = await own_export(
+        engine=runtime.engine, policy=runtime.privacy, user_id=actor.user_id
+    )
+    if document is None:
         return Reply(NOTHING_HELD)
     content = json.dumps(document, indent=2, ensure_ascii=False)
     parts = [content[start : start + CHUNK] for start in range(0, len(content), CHUNK)]
@@ -58,12 +55,8 @@ async def export(runtime: TeamsRuntime, actor: Actor, data: dict[str, Any]) -> R
 async def confirm_erase(runtime: TeamsRuntime, actor: Actor, data: dict[str, Any]) -> Reply:
     """Show what erasing would remove, with the button that does it."""
     _personal(actor)
-    preview = await asyncio.to_thread(
-        erase_person,
-        engine=runtime.engine,
-        relay_key=runtime.relay_key,
-        user_id=actor.user_id,
-        dry_run=True,
+    preview = await own_erasure(
+        engine=runtime.engine, relay_key=runtime.relay_key, user_id=actor.user_id, dry_run=True
     )
     if preview.nothing:
         return Reply(NOTHING_HELD)
@@ -73,12 +66,8 @@ async def confirm_erase(runtime: TeamsRuntime, actor: Actor, data: dict[str, Any
 async def erase(runtime: TeamsRuntime, actor: Actor, data: dict[str, Any]) -> Reply:
     """Erase the person's data and say what went."""
     _personal(actor)
-    report = await asyncio.to_thread(
-        erase_person,
-        engine=runtime.engine,
-        relay_key=runtime.relay_key,
-        user_id=actor.user_id,
-        dry_run=False,
+    report = await own_erasure(
+        engine=runtime.engine, relay_key=runtime.relay_key, user_id=actor.user_id, dry_run=False
     )
     if report.nothing:
         return Reply(NOTHING_HELD)

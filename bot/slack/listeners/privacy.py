@@ -1,22 +1,19 @@
 """People's own data from Slack: a copy as a JSON file in a DM, and erasure after a confirmation."""
 
-import asyncio
 import json
 
 from slack_bolt.async_app import AsyncApp
 from sqlmodel import Session
 
-from bot.privacy_requests import erase_person, export_document
+from bot.privacy_requests import NOTHING_HELD, own_erasure, own_export
 from bot.slack import ids, views
 from bot.slack.commands import HavenCommand
 from bot.slack.kit import Block
 from bot.slack.privacy_blocks import erase_confirmation, erased_notice, privacy_blocks
 from bot.slack.runtime import SlackRuntime
-from rituals.errors import InvalidAnswer, NotFound
+from rituals.errors import InvalidAnswer
 from rituals.privacy.retention import retention_of, retention_of_person, set_retention
 from storage.models import Team
-
-NOTHING_HELD = "Haven holds nothing about you."
 
 
 def own_data_blocks(runtime: SlackRuntime, *, user_id: str) -> list[Block]:
@@ -47,12 +44,7 @@ def register(app: AsyncApp, runtime: SlackRuntime) -> None:
     async def export_clicked(ack, client, context, respond) -> None:  # type: ignore[no-untyped-def]
         await ack()
         user_id, team_id = context.user_id, context.team_id
-        try:
-            document = await asyncio.to_thread(
-                export_document, engine=runtime.engine, policy=runtime.privacy, user_id=user_id
-            )
-        except NotFound:
-            document = None
+        document = await own_export(engine=runtime.engine, policy=runtime.privacy, user_id=user_id)
         channel = await runtime.people.dm_channel(team_id=team_id, user_id=user_id)
         if document is None:
             await client.chat_postMessage(channel=channel, text=NOTHING_HELD)
@@ -68,8 +60,7 @@ def register(app: AsyncApp, runtime: SlackRuntime) -> None:
     @app.action(ids.PRIVACY_ERASE)
     async def erase_clicked(ack, body, client, context) -> None:  # type: ignore[no-untyped-def]
         await ack()
-        preview = await asyncio.to_thread(
-            erase_person,
+        preview = await own_erasure(
             engine=runtime.engine,
             relay_key=runtime.relay_key,
             user_id=context.user_id,
@@ -84,8 +75,7 @@ def register(app: AsyncApp, runtime: SlackRuntime) -> None:
 
     @app.view(ids.PRIVACY_ERASE_VIEW)
     async def erase_confirmed(ack, context) -> None:  # type: ignore[no-untyped-def]
-        report = await asyncio.to_thread(
-            erase_person,
+        report = await own_erasure(
             engine=runtime.engine,
             relay_key=runtime.relay_key,
             user_id=context.user_id,
