@@ -36,15 +36,15 @@ def all_checks(settings: Settings) -> list[Check]:
 
 
 def refuse_unsafe_settings(settings: Settings) -> None:
-    """In production, print one line per unsafe setting and exit 1; elsewhere, log a warning."""
+    """In production, name every unsafe setting on one line and exit 1; elsewhere, log warnings."""
     failed = [c for c in all_checks(settings) if c.problem]
     if settings.haven_env != "production":
         for check in failed:
             log.warning("would be refused with HAVEN_ENV=production: %s", check.problem)
         return
-    for check in failed:
-        typer.echo(f"Error: refusing to start with HAVEN_ENV=production: {check.problem}", err=True)
-    if failed:
+    if failed:  # one line however many: each problem names its setting and its fix
+        problems = "; ".join(str(check.problem) for check in failed)
+        typer.echo(f"Error: refusing to start with HAVEN_ENV=production: {problems}", err=True)
         raise SystemExit(1)
 
 

@@ -1,5 +1,6 @@
 """Privacy requests from any surface (CLI, Slack, Teams): one person's export or erasure."""
 
+import asyncio
 from typing import Any
 
 from sqlalchemy.engine import Engine
@@ -10,6 +11,7 @@ from rituals.privacy.erasure import ErasureReport, forget_person
 from rituals.privacy.export import export_person
 from rituals.privacy.person import find_person
 from rituals.privacy.policy import PrivacyPolicy
+from rituals.privacy.retention import retention_of_person
 from storage.db import flush_erased_pages, session_scope
 from storage.person_rows import PersonRows
 
@@ -25,7 +27,8 @@ def export_document(
     """Return everything Haven holds about one person."""
     with session_scope(engine) as session:
         rows = find_person(session=session, user_id=user_id, team=team, name=name)
-        return export_person(rows=rows, now=utcnow(), policy=policy)
+        days = retention_of_person(session=session, user_id=rows.user_id)
+        return export_person(rows=rows, now=utcnow(), retention_days=days, policy=policy)
 
 
 def erase_person(
@@ -58,3 +61,27 @@ def erase_person(
     if not dry_run:
         flush_erased_pages(engine)
     return report
+
+
+NOTHING_HELD = "Haven holds nothing about you."
+
+
+async def own_export(
+    *, engine: Engine, policy: PrivacyPolicy, user_id: str
+) -> dict[str, Any] | None:
+    """Return everything held about the person who asked (None: nothing), off the event loop."""
+    try:
+        return await asyncio.to_thread(
+            export_document, engine=engine, policy=policy, user_id=user_id
+        )
+    except NotFound:
+        return None
+
+
+async def own_erasure(
+    *, engine: Engine, relay_key: bytes | None, user_id: str, dry_run: bool
+) -> ErasureReport:
+    """Erase the person who asked (or say what would go), off the event loop."""
+    return await asyncio.to_thread(
+        erase_person, engine=engine, relay_key=relay_key, user_id=user_id, dry_run=dry_run
+    )

@@ -73,7 +73,7 @@ def _token_pairs(settings: Settings) -> str | None:
     if bool(settings.slack_client_id) != bool(settings.slack_client_secret):
         return "SLACK_CLIENT_ID and SLACK_CLIENT_SECRET go together: set both or neither"
     if settings.microsoft_app_password and not settings.microsoft_app_id:
-        return "MICROSOFT_APP_PASSWORD is set without MICROSOFT_APP_ID: set the app id"
+        return "MICROSOFT_APP_PASSWORD is set but MICROSOFT_APP_ID is empty: set the app id"
     return None
 
 

@@ -18,8 +18,6 @@ class Workspace(SQLModel, table=True):
     platform: str = Field(max_length=16)
     external_id: str = Field(max_length=128)  # Slack team id, Teams tenant id, "local" for console
     name: str = Field(default="", max_length=200)
-    # Set when the app is uninstalled or removed: everything of the workspace is erased after it.
-    erase_after: datetime | None = Field(default=None)
 
 
 class Team(SQLModel, table=True):
@@ -34,7 +32,6 @@ class Team(SQLModel, table=True):
     threshold_numbers: int = Field(default=3)
     threshold_texts: int = Field(default=5)
     members_from_channel: bool = Field(default=True)  # True when the config lists no members
-    retention_days: int = Field(default=365, sa_column_kwargs={"server_default": "365"})
 
 
 class Member(SQLModel, table=True):

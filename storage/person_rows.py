@@ -100,14 +100,11 @@ def person_rows(*, session: Session, user_id: str) -> PersonRows:
     )
 
 
-def retention_of_person(*, session: Session, user_id: str) -> int | None:
-    """Return the shortest retention of the person's teams, or None when they are in none."""
-    days = session.exec(
-        select(Team.retention_days)
-        .join(Member, Member.team_id == Team.id)
-        .where(Member.platform_user_id == user_id)
-    ).all()
-    return min(days, default=None)
+def teams_of_person(*, session: Session, user_id: str) -> list[int]:
+    """Return the ids of the teams the person is a member of."""
+    return list(
+        session.exec(select(Member.team_id).where(Member.platform_user_id == user_id).distinct())
+    )
 
 
 def delete_person_rows(*, session: Session, rows: PersonRows) -> None:

@@ -18,6 +18,7 @@ from storage.models import (
 )
 from storage.models_digest import DigestDelivery, DigestSettings, LeaderCommitment, LeaderProfile
 from storage.models_figures import FigureAudit
+from storage.models_privacy import TeamRetention, WorkspaceErasure
 from storage.models_rollups import TeamItemRollup, TeamWeekRollup
 from storage.models_slack import SlackUser
 from storage.models_teams import TeamsConversation, TeamsRosterMember
@@ -36,9 +37,9 @@ def workspaces_due_for_erasure(*, session: Session, now: datetime) -> list[Works
     """Return the workspaces whose grace period after an uninstall has ended."""
     return list(
         session.exec(
-            select(Workspace).where(
-                col(Workspace.erase_after).is_not(None), col(Workspace.erase_after) <= now
-            )
+            select(Workspace)
+            .join(WorkspaceErasure, WorkspaceErasure.workspace_id == Workspace.id)
+            .where(WorkspaceErasure.erase_after <= now)
         )
     )
 
@@ -69,8 +70,10 @@ def delete_workspace_rows(*, session: Session, workspace: Workspace) -> int:
         ),
         delete(LeaderProfile).where(col(LeaderProfile.member_id).in_(members)),
         delete(Member).where(col(Member.team_id).in_(team_ids)),
+        delete(TeamRetention).where(col(TeamRetention.team_id).in_(team_ids)),
         delete(Team).where(col(Team.id).in_(team_ids)),
         delete(HavenAdmin).where(HavenAdmin.workspace_id == workspace.id),
+        delete(WorkspaceErasure).where(WorkspaceErasure.workspace_id == workspace.id),
     ]
     if workspace.platform == "slack":
         statements.append(delete(SlackUser).where(SlackUser.team_id == workspace.external_id))

@@ -12,11 +12,11 @@ from bot.slack.privacy_blocks import privacy_blocks
 from bot.slack.views import KIND_LABELS
 from rituals.clock import local_iso_week, utcnow
 from rituals.digest import build_digest, last_complete_week
-from rituals.privacy.policy import DEFAULT_RETENTION_DAYS, PrivacyPolicy
+from rituals.privacy.policy import PrivacyPolicy
+from rituals.privacy.retention import retention_of_person
 from storage.models import Answer, Member, Story, Team, Workspace
 from storage.models_slack import SlackUser
 from storage.occurrences import rituals_of_team
-from storage.person_rows import retention_of_person
 
 MAX_BLOCKS = 100  # Slack's limit for a Home tab
 MORE = (
@@ -165,9 +165,9 @@ def home_view(
         middle.append(divider())
         for team in leader_teams:
             middle += latest_digest(session=session, team=team)
-    retention = retention_of_person(session=session, user_id=user_id)
     own_data = privacy_blocks(
-        retention_days=retention or DEFAULT_RETENTION_DAYS, policy=policy or PrivacyPolicy()
+        retention_days=retention_of_person(session=session, user_id=user_id),
+        policy=policy or PrivacyPolicy(),
     )
     privacy = [
         divider(),

@@ -1,26 +1,22 @@
 """People's own data from Teams: a copy as JSON in the personal chat, erasure after a confirmation."""
 
-import asyncio
 import json
 from typing import Any
 
 from botbuilder.core import MessageFactory
 from sqlmodel import Session
 
-from bot.privacy_requests import erase_person, export_document
+from bot.privacy_requests import NOTHING_HELD, own_erasure, own_export
 from bot.teams.activities import Actor
 from bot.teams.admin_actions import channel_team
 from bot.teams.privacy_cards import erase_confirmation_card, privacy_card
 from bot.teams.ritual_actions import whole_number
 from bot.teams.runtime import Reply, TeamsRuntime
-from rituals.errors import InvalidAnswer, NotFound
-from rituals.privacy.policy import DEFAULT_RETENTION_DAYS
-from rituals.privacy.retention import set_retention
+from rituals.errors import InvalidAnswer
+from rituals.privacy.retention import retention_of, retention_of_person, set_retention
 from storage.db import session_scope
-from storage.person_rows import retention_of_person
 
 PERSONAL_ONLY = "Your data is yours alone: type privacy to me in our personal chat."
-NOTHING_HELD = "Haven holds nothing about you."
 CHUNK = 20_000  # characters per message, under Teams' limit of about 28 KB
 
 
@@ -34,18 +30,17 @@ async def show_privacy(runtime: TeamsRuntime, actor: Actor, data: dict[str, Any]
     _personal(actor)
     with Session(runtime.engine) as session:
         days = retention_of_person(session=session, user_id=actor.user_id)
-    card = privacy_card(retention_days=days or DEFAULT_RETENTION_DAYS, policy=runtime.privacy)
+    card = privacy_card(retention_days=days, policy=runtime.privacy)
     return Reply("Your data in Haven", card=card)
 
 
 async def export(runtime: TeamsRuntime, actor: Actor, data: dict[str, Any]) -> Reply:
     """Send everything Haven holds about the person as JSON in their personal chat."""
     _personal(actor)
-    try:
-        document = await asyncio.to_thread(
-            export_document, engine=runtime.engine, policy=runtime.privacy, user_id=actor.user_id
-        )
-    except NotFound:
+    document = await own_export(
+        engine=runtime.engine, policy=runtime.privacy, user_id=actor.user_id
+    )
+    if document is None:
         return Reply(NOTHING_HELD)
     content = json.dumps(document, indent=2, ensure_ascii=False)
     parts = [content[start : start + CHUNK] for start in range(0, len(content), CHUNK)]
@@ -60,12 +55,8 @@ async def export(runtime: TeamsRuntime, actor: Actor, data: dict[str, Any]) -> R
 async def confirm_erase(runtime: TeamsRuntime, actor: Actor, data: dict[str, Any]) -> Reply:
     """Show what erasing would remove, with the button that does it."""
     _personal(actor)
-    preview = await asyncio.to_thread(
-        erase_person,
-        engine=runtime.engine,
-        relay_key=runtime.relay_key,
-        user_id=actor.user_id,
-        dry_run=True,
+    preview = await own_erasure(
+        engine=runtime.engine, relay_key=runtime.relay_key, user_id=actor.user_id, dry_run=True
     )
     if preview.nothing:
         return Reply(NOTHING_HELD)
@@ -75,12 +66,8 @@ async def confirm_erase(runtime: TeamsRuntime, actor: Actor, data: dict[str, Any
 async def erase(runtime: TeamsRuntime, actor: Actor, data: dict[str, Any]) -> Reply:
     """Erase the person's data and say what went."""
     _personal(actor)
-    report = await asyncio.to_thread(
-        erase_person,
-        engine=runtime.engine,
-        relay_key=runtime.relay_key,
-        user_id=actor.user_id,
-        dry_run=False,
+    report = await own_erasure(
+        engine=runtime.engine, relay_key=runtime.relay_key, user_id=actor.user_id, dry_run=False
     )
     if report.nothing:
         return Reply(NOTHING_HELD)
@@ -91,8 +78,9 @@ async def retention(runtime: TeamsRuntime, actor: Actor, data: dict[str, Any]) -
     """Say how long this channel's team keeps answers."""
     with Session(runtime.engine) as session:
         team = channel_team(session, actor)
+        days = retention_of(session=session, team_id=team.id)
         return Reply(
-            f"{team.name}: answers and texts are kept {team.retention_days} days, then deleted; "
+            f"{team.name}: answers and texts are kept {days} days, then deleted; "
             "weekly team figures stay. Admins: @Haven retention DAYS."
         )
 
@@ -101,5 +89,6 @@ async def change_retention(runtime: TeamsRuntime, actor: Actor, data: dict[str, 
     """Set how long this channel's team keeps answers (admins)."""
     days = whole_number(data, "days", what="number of days")
     with session_scope(runtime.engine) as session:
-        team = set_retention(session=session, team=channel_team(session, actor), days=days)
-        return Reply(f"{team.name}: answers and texts are now kept {team.retention_days} days.")
+        team = channel_team(session, actor)
+        kept = set_retention(session=session, team_id=team.id, days=days)
+        return Reply(f"{team.name}: answers and texts are now kept {kept} days.")

@@ -18,12 +18,11 @@ def _when(moment: datetime | None) -> str | None:
 
 
 def export_person(
-    *, rows: PersonRows, now: datetime, policy: PrivacyPolicy | None = None
+    *, rows: PersonRows, now: datetime, retention_days: int, policy: PrivacyPolicy | None = None
 ) -> dict[str, Any]:
     """Return what Haven holds about the person, and what it cannot export and why."""
     policy = policy or PrivacyPolicy()
     team_name = {team_id: team.name for team_id, team in rows.teams.items()}
-    retention = min((t.retention_days for t in rows.teams.values()), default=365)
 
     def ritual_of(occurrence_id: int) -> dict[str, Any]:
         occurrence, ritual = rows.rituals_of_occurrence[occurrence_id]
@@ -110,5 +109,5 @@ def export_person(
             for d in rows.deliveries
         ],
         "not_exported": NOT_EXPORTED,
-        "how_long_it_is_kept": what_is_kept(retention_days=retention, policy=policy),
+        "how_long_it_is_kept": what_is_kept(retention_days=retention_days, policy=policy),
     }

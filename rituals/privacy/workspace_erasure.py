@@ -4,6 +4,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlmodel import Session
 
+from storage.models_privacy import WorkspaceErasure
 from storage.teams import get_or_create_workspace
 from storage.workspace_rows import (
     delete_workspace_rows,
@@ -17,21 +18,25 @@ def schedule_erasure(
 ) -> datetime:
     """Mark the workspace for erasure after the grace period; return when (an earlier date stays)."""
     workspace = get_or_create_workspace(session=session, platform=platform, external_id=external_id)
+    assert workspace.id is not None
     when = now + timedelta(days=grace_days)
-    if workspace.erase_after is None or _aware(workspace.erase_after) > when:
-        workspace.erase_after = when
-    session.add(workspace)
+    row = session.get(WorkspaceErasure, workspace.id)
+    if row is None:
+        row = WorkspaceErasure(workspace_id=workspace.id, erase_after=when)
+    elif _aware(row.erase_after) > when:
+        row.erase_after = when
+    session.add(row)
     session.commit()
-    return _aware(workspace.erase_after)
+    return _aware(row.erase_after)
 
 
 def cancel_erasure(*, session: Session, platform: str, external_id: str) -> bool:
     """Keep the workspace after all (Haven was installed again); return whether one was due."""
     workspace = find_workspace(session=session, platform=platform, external_id=external_id)
-    if workspace is None or workspace.erase_after is None:
+    row = session.get(WorkspaceErasure, workspace.id) if workspace else None
+    if row is None:
         return False
-    workspace.erase_after = None
-    session.add(workspace)
+    session.delete(row)
     session.commit()
     return True
 

@@ -12,7 +12,7 @@ from sqlmodel import Session
 from rituals.team_config.applying_admins import apply_admins
 from rituals.team_config.applying_members import apply_members
 from rituals.team_config.applying_rituals import apply_rituals, pause_rituals_of_dropped_team
-from rituals.team_config.applying_team import apply_team, team_workspace
+from rituals.team_config.applying_team import apply_retention, apply_team, team_workspace
 from rituals.team_config.existing import ExistingSetup, read_existing
 from rituals.team_config.new_rows import NewRows
 from rituals.team_config.problems import ConfigError, Problem, described
@@ -20,6 +20,7 @@ from rituals.team_config.repeats import repeat_problems
 from rituals.team_config.report import ApplyReport
 from rituals.team_config.schema import TeamsConfig
 from rituals.team_config.team_warnings import team_warnings
+from storage.team_retention import stored_retentions
 
 
 def apply_config(
@@ -65,9 +66,19 @@ def apply_config(
         if not dry_run:
             session.flush()  # updated teams
             added.insert_teams(session=session)  # new teams get their ids
+        retentions = stored_retentions(session=session)
         for team, team_config, workspace, report in zip(
             applied, config.teams, workspaces, reports, strict=True
         ):
+            changed = apply_retention(
+                session=session,
+                stored=retentions,
+                team=team,
+                days=team_config.retention_days,
+                dry_run=dry_run,
+            )
+            if changed:
+                report.record("updated", f"team {team.name!r}", *changed)
             apply_members(
                 existing=existing,
                 added=added,

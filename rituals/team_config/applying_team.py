@@ -2,12 +2,14 @@
 
 from sqlmodel import Session
 
+from rituals.privacy.policy import DEFAULT_RETENTION_DAYS
 from rituals.team_config.assigning import assigned
 from rituals.team_config.existing import ExistingSetup
 from rituals.team_config.new_rows import NewRows
 from rituals.team_config.report import ApplyReport
 from rituals.team_config.schema import DEFAULT_WORKSPACE, TeamConfig
 from storage.models import Team, Workspace
+from storage.team_retention import store_retention
 
 
 def team_workspace(
@@ -61,9 +63,20 @@ def _team_values(team_config: TeamConfig) -> dict[str, object]:
         "working_days": ",".join(team_config.working_days),
         "threshold_numbers": thresholds.numbers,
         "threshold_texts": thresholds.texts,
-        "retention_days": team_config.retention_days,
         "members_from_channel": team_config.members is None,
     }
+
+
+def apply_retention(
+    *, session: Session, stored: dict[int, int], team: Team, days: int, dry_run: bool
+) -> list[str]:
+    """Store the team's retention (once it has an id); return 'retention_days old → new' if changed."""
+    old = stored.get(team.id, DEFAULT_RETENTION_DAYS) if team.id is not None else None
+    if old == days or (old is None and days == DEFAULT_RETENTION_DAYS):
+        return []
+    if not dry_run and team.id is not None:
+        store_retention(session=session, team_id=team.id, days=days)
+    return [] if old is None else [f"retention_days {old} → {days}"]
 
 
 def _moved_workspace(*, existing: ExistingSetup, team: Team, workspace: Workspace) -> list[str]:

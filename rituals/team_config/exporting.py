@@ -4,6 +4,7 @@ import yaml
 from sqlmodel import Session, select
 
 from rituals.privacy.policy import DEFAULT_RETENTION_DAYS
+from rituals.privacy.retention import retention_of
 from rituals.team_config.schema import DEFAULT_WORKSPACE
 from storage.models import HavenAdmin, Member, Ritual, Team, Workspace
 from storage.occurrences import rituals_of_team
@@ -64,8 +65,9 @@ def _team_document(*, session: Session, team: Team) -> dict[str, object]:
     if admins:
         document["admins"] = list(admins)
     document["anonymity_threshold"] = _threshold_document(team)
-    if team.retention_days != DEFAULT_RETENTION_DAYS:
-        document["retention_days"] = team.retention_days
+    retention = retention_of(session=session, team_id=team.id)  # type: ignore[arg-type]
+    if retention != DEFAULT_RETENTION_DAYS:
+        document["retention_days"] = retention
     rituals = rituals_of_team(session=session, team_id=team.id)  # type: ignore[arg-type]
     document["rituals"] = [_ritual_document(ritual) for ritual in rituals]
     return document

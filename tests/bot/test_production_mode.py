@@ -55,7 +55,10 @@ UNSAFE = [
         "SLACK_BOT_TOKEN or SLACK_CLIENT_ID is set without SLACK_SIGNING_SECRET",
     ),
     ({"SLACK_CLIENT_ID": "1.2"}, "SLACK_CLIENT_ID and SLACK_CLIENT_SECRET go together"),
-    ({"MICROSOFT_APP_PASSWORD": "pw"}, "MICROSOFT_APP_PASSWORD is set without MICROSOFT_APP_ID"),
+    (
+        {"MICROSOFT_APP_PASSWORD": "pw"},
+        "MICROSOFT_APP_PASSWORD is set but MICROSOFT_APP_ID is empty",
+    ),
     ({"HAVEN_TEAMS_DEV": "1"}, "HAVEN_TEAMS_DEV=1 turns Teams authentication off"),
 ]
 
@@ -99,6 +102,16 @@ def test_plaintext_tokens_in_the_database_are_refused(production, tmp_path):
     assert result.exit_code == 1
     assert "slack_bots.bot_token row 1 is stored unencrypted" in result.output
     assert "haven secrets rotate" in result.output
+
+
+def test_several_unsafe_settings_are_named_on_one_line(production):
+    monkeypatch, started = production
+    monkeypatch.delenv("HAVEN_SECRET_KEY")
+    monkeypatch.setenv("HAVEN_TEAMS_DEV", "1")
+    result = runner.invoke(app, ["serve"])
+    assert result.exit_code == 1 and started == []
+    (line,) = result.output.strip().splitlines()
+    assert "HAVEN_SECRET_KEY is not set" in line and "HAVEN_TEAMS_DEV=1" in line
 
 
 def test_check_in_development_warns_and_starts_nothing(production):

@@ -10,10 +10,11 @@ from sqlmodel import Session, func, select
 from rituals import jobs
 from rituals.digest import build_digest
 from rituals.privacy.policy import PrivacyPolicy
+from rituals.privacy.retention import retention_of, set_retention
 from rituals.scheduler import PRIVACY_JOB_ID, build_scheduler, sync_jobs
 from rituals.team_config.loading import parse_config
 from rituals.team_config.problems import ConfigError
-from storage.models import AnonymousAnswer, Answer, Story, Team
+from storage.models import AnonymousAnswer, Answer, Story
 from storage.models_figures import FigureAudit
 from tests.privacy_scene import NOW, WEEKS, build_scene, figures, rows_mentioning
 
@@ -82,10 +83,7 @@ async def test_a_year_later_texts_are_gone_and_weekly_figures_are_unchanged(scen
 
 async def test_a_shorter_retention_deletes_sooner(scene, engine):
     with Session(engine) as session:
-        team = session.get(Team, scene.team.id)
-        team.retention_days = 30
-        session.add(team)
-        session.commit()
+        set_retention(session=session, team_id=scene.team.id, days=30)
     await run_privacy_job_at(NOW + timedelta(days=20))
     with Session(engine) as session:
         assert count(session, Answer) < 40  # the first weeks are gone, the last ones stay
@@ -135,3 +133,22 @@ def test_retention_days_in_the_config_file_is_checked():
     assert parse_config(CONFIG.format(days=90), source="teams.yml").teams[0].retention_days == 90
     with pytest.raises(ConfigError, match="retention_days"):
         parse_config(CONFIG.format(days=5), source="teams.yml")
+
+
+def test_retention_days_from_the_config_file_is_applied_and_exported(engine):
+    from rituals.team_config.applying import apply_config
+    from rituals.team_config.exporting import export_config
+    from storage.db import session_scope
+    from storage.teams import find_team
+
+    with session_scope(engine) as session:
+        apply_config(session=session, config=parse_config(CONFIG.format(days=90), source="t.yml"))
+    with session_scope(engine) as session:
+        team = find_team(session=session, name="Platform")
+        assert retention_of(session=session, team_id=team.id) == 90
+        assert "retention_days: 90" in export_config(session=session)
+    with session_scope(engine) as session:
+        report = apply_config(
+            session=session, config=parse_config(CONFIG.format(days=120), source="t.yml")
+        )
+        assert any("retention_days 90 → 120" in line for line in report.lines)

@@ -37,6 +37,8 @@ EXPECTED_TABLES = {
     "teamsrostermember",
     "dashboardlinkuse",
     "dashboardsession",
+    "teamretention",
+    "workspaceerasure",
     "alembic_version",
 }
 

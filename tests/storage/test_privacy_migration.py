@@ -1,4 +1,4 @@
-"""Migration 0007 widens slack_sdk's token columns so sealed tokens fit, and adds retention."""
+"""Migration 0007 widens slack_sdk's token columns so sealed tokens fit, and adds its tables."""
 
 import pytest
 from sqlalchemy import create_engine, inspect, text
@@ -26,6 +26,7 @@ def test_existing_slack_tables_get_text_token_columns_on_postgresql():
             assert columns["slack_installations"]["user_refresh_token"] == "TEXT"
             assert columns["slack_installations"]["team_id"] == "VARCHAR(32)"
             with engine.connect() as connection:
-                connection.execute(text("SELECT retention_days FROM team"))
+                connection.execute(text("SELECT team_id, retention_days FROM teamretention"))
+                connection.execute(text("SELECT workspace_id, erase_after FROM workspaceerasure"))
         finally:
             engine.dispose()

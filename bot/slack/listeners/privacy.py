@@ -1,30 +1,25 @@
 """People's own data from Slack: a copy as a JSON file in a DM, and erasure after a confirmation."""
 
-import asyncio
 import json
 
 from slack_bolt.async_app import AsyncApp
 from sqlmodel import Session
 
-from bot.privacy_requests import erase_person, export_document
+from bot.privacy_requests import NOTHING_HELD, own_erasure, own_export
 from bot.slack import ids, views
 from bot.slack.commands import HavenCommand
 from bot.slack.kit import Block
 from bot.slack.privacy_blocks import erase_confirmation, erased_notice, privacy_blocks
 from bot.slack.runtime import SlackRuntime
-from rituals.errors import InvalidAnswer, NotFound
-from rituals.privacy.policy import DEFAULT_RETENTION_DAYS
-from rituals.privacy.retention import set_retention
+from rituals.errors import InvalidAnswer
+from rituals.privacy.retention import retention_of, retention_of_person, set_retention
 from storage.models import Team
-from storage.person_rows import retention_of_person
-
-NOTHING_HELD = "Haven holds nothing about you."
 
 
 def own_data_blocks(runtime: SlackRuntime, *, user_id: str) -> list[Block]:
     """Return the person's privacy message: what is kept, for how long, and the two buttons."""
     with Session(runtime.engine) as session:
-        days = retention_of_person(session=session, user_id=user_id) or DEFAULT_RETENTION_DAYS
+        days = retention_of_person(session=session, user_id=user_id)
     return privacy_blocks(retention_days=days, policy=runtime.privacy)
 
 
@@ -33,10 +28,11 @@ def retention_reply(*, session: Session, team: Team, asked: HavenCommand) -> str
     if asked.action:
         if not asked.action.isdigit():
             raise InvalidAnswer("Say a number of days: `/haven retention 365`.")
-        set_retention(session=session, team=team, days=int(asked.action))
-        return f"{team.name}: answers and texts are now kept {team.retention_days} days."
+        days = set_retention(session=session, team_id=team.id, days=int(asked.action))
+        return f"{team.name}: answers and texts are now kept {days} days."
+    days = retention_of(session=session, team_id=team.id)
     return (
-        f"{team.name}: answers and texts are kept {team.retention_days} days, then deleted; "
+        f"{team.name}: answers and texts are kept {days} days, then deleted; "
         "weekly team figures stay. Admins: `/haven retention <days>`."
     )
 
@@ -48,12 +44,7 @@ def register(app: AsyncApp, runtime: SlackRuntime) -> None:
     async def export_clicked(ack, client, context, respond) -> None:  # type: ignore[no-untyped-def]
         await ack()
         user_id, team_id = context.user_id, context.team_id
-        try:
-            document = await asyncio.to_thread(
-                export_document, engine=runtime.engine, policy=runtime.privacy, user_id=user_id
-            )
-        except NotFound:
-            document = None
+        document = await own_export(engine=runtime.engine, policy=runtime.privacy, user_id=user_id)
         channel = await runtime.people.dm_channel(team_id=team_id, user_id=user_id)
         if document is None:
             await client.chat_postMessage(channel=channel, text=NOTHING_HELD)
@@ -69,8 +60,7 @@ def register(app: AsyncApp, runtime: SlackRuntime) -> None:
     @app.action(ids.PRIVACY_ERASE)
     async def erase_clicked(ack, body, client, context) -> None:  # type: ignore[no-untyped-def]
         await ack()
-        preview = await asyncio.to_thread(
-            erase_person,
+        preview = await own_erasure(
             engine=runtime.engine,
             relay_key=runtime.relay_key,
             user_id=context.user_id,
@@ -85,8 +75,7 @@ def register(app: AsyncApp, runtime: SlackRuntime) -> None:
 
     @app.view(ids.PRIVACY_ERASE_VIEW)
     async def erase_confirmed(ack, context) -> None:  # type: ignore[no-untyped-def]
-        report = await asyncio.to_thread(
-            erase_person,
+        report = await own_erasure(
             engine=runtime.engine,
             relay_key=runtime.relay_key,
             user_id=context.user_id,

@@ -1,4 +1,4 @@
-"""privacy: retention per team, erasure date of an uninstalled workspace, wide sealed-token columns
+"""privacy: retention per team, erasure date of uninstalled workspaces, wide sealed-token columns
 
 Revision ID: 0007_privacy
 Revises: 0006_guard_secret
@@ -30,14 +30,20 @@ SEALED_COLUMNS = {
 
 def upgrade() -> None:
     """Apply this revision."""
-    with op.batch_alter_table("team") as batch:
-        batch.add_column(
-            sa.Column("retention_days", sa.Integer(), nullable=False, server_default="365")
-        )
-    with op.batch_alter_table("workspace") as batch:
-        batch.add_column(
-            sa.Column("erase_after", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True)
-        )
+    op.create_table(
+        "teamretention",
+        sa.Column("team_id", sa.Integer(), nullable=False),
+        sa.Column("retention_days", sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(["team_id"], ["team.id"]),
+        sa.PrimaryKeyConstraint("team_id"),
+    )
+    op.create_table(
+        "workspaceerasure",
+        sa.Column("workspace_id", sa.Integer(), nullable=False),
+        sa.Column("erase_after", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+        sa.ForeignKeyConstraint(["workspace_id"], ["workspace.id"]),
+        sa.PrimaryKeyConstraint("workspace_id"),
+    )
     # slack_sdk created these with VARCHAR(200); a sealed token is longer. SQLite ignores lengths.
     if op.get_bind().dialect.name != "postgresql":
         return
@@ -50,7 +56,5 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     """Revert this revision (sealed tokens stay in TEXT columns)."""
-    with op.batch_alter_table("workspace") as batch:
-        batch.drop_column("erase_after")
-    with op.batch_alter_table("team") as batch:
-        batch.drop_column("retention_days")
+    op.drop_table("workspaceerasure")
+    op.drop_table("teamretention")

@@ -7,7 +7,7 @@ from sqlmodel import Session
 
 from bot.server import create_app
 from bot.slack import ids
-from storage.models import Team
+from rituals.privacy.retention import retention_of
 from tests.bot.slack.conftest import SlackHarness, make_slack_team, serve, slack_settings
 from tests.privacy_scene import RELAY_KEY, SUBJECT, build_scene, figures, rows_mentioning
 
@@ -97,4 +97,4 @@ async def test_admins_set_retention_and_others_cannot(private, engine):
     too_short = await private.command(user="U0BOSS", text="retention 3")
     assert "between 30 and 3650" in await too_short.text()
     with Session(engine) as session:
-        assert session.get(Team, team.id).retention_days == 90
+        assert retention_of(session=session, team_id=team.id) == 90

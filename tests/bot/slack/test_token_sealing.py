@@ -8,14 +8,13 @@ from sqlalchemy import inspect, text
 from typer.testing import CliRunner
 
 from bot.cli import app as cli
-from bot.server import create_app
-from bot.settings import Settings, load_settings
+from bot.settings import load_settings
 from bot.slack.installations import installation_stores
 from rituals.messages import Reminder
 from rituals.ports import ChannelAddress
 from storage.db import get_engine, sqlite_path
 from storage.secret_box import KeyRing, SecretKeyError, new_secret_key
-from tests.bot.slack.conftest import SECRET, SlackHarness, serve
+from tests.bot.slack.oauth_harness import oauth_harness
 from tests.bot.slack.test_oauth import install
 
 pytest.importorskip("greenlet", reason="slack_sdk's SQLAlchemy installation store needs greenlet")
@@ -28,20 +27,12 @@ runner = CliRunner()
 
 @pytest.fixture
 async def sealed(database_url, engine, fake_slack):  # type: ignore[no-untyped-def]
-    settings = Settings(
-        DATABASE_URL=database_url,
-        SLACK_CLIENT_ID="1111.2222",
-        SLACK_CLIENT_SECRET="client-secret",
-        SLACK_SIGNING_SECRET=SECRET,
-        SLACK_API_URL=fake_slack.url,
-        HAVEN_SECRET_KEY=KEY,
+    harness = await oauth_harness(
+        database_url=database_url, engine=engine, fake=fake_slack, HAVEN_SECRET_KEY=KEY
     )
-    app = create_app(settings=settings, engine=engine, schedule=False)
-    client = await serve(app)
-    harness = SlackHarness(client=client, fake=fake_slack, app=app, engine=engine)
     yield harness
     await harness.settle()
-    await client.close()
+    await harness.client.close()
 
 
 def every_stored_text(engine) -> str:  # type: ignore[no-untyped-def]

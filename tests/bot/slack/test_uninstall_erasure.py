@@ -5,13 +5,13 @@ from datetime import timedelta
 import pytest
 from sqlmodel import Session, select
 
-from bot.server import create_app
-from bot.settings import Settings
 from rituals.clock import utcnow
 from rituals.privacy.daily import run_daily_privacy
 from rituals.privacy.policy import PrivacyPolicy
 from storage.models import Answer, Member, Team, Workspace
-from tests.bot.slack.conftest import SECRET, SlackHarness, serve
+from storage.models_privacy import WorkspaceErasure
+from tests.bot.slack.conftest import SlackHarness
+from tests.bot.slack.oauth_harness import oauth_harness
 from tests.bot.slack.test_oauth import install
 from tests.conftest import make_ritual
 from tests.privacy_scene import SUBJECT, build_scene, rows_mentioning
@@ -22,20 +22,12 @@ pytest.importorskip("greenlet", reason="slack_sdk's SQLAlchemy installation stor
 
 @pytest.fixture
 async def distributed(database_url, engine, fake_slack):  # type: ignore[no-untyped-def]
-    settings = Settings(
-        DATABASE_URL=database_url,
-        SLACK_CLIENT_ID="1111.2222",
-        SLACK_CLIENT_SECRET="client-secret",
-        SLACK_SIGNING_SECRET=SECRET,
-        SLACK_API_URL=fake_slack.url,
-        HAVEN_UNINSTALL_GRACE_DAYS=30,
+    harness = await oauth_harness(
+        database_url=database_url, engine=engine, fake=fake_slack, HAVEN_UNINSTALL_GRACE_DAYS=30
     )
-    app = create_app(settings=settings, engine=engine, schedule=False)
-    client = await serve(app)
-    harness = SlackHarness(client=client, fake=fake_slack, app=app, engine=engine)
     yield harness
     await harness.settle()
-    await client.close()
+    await harness.client.close()
 
 
 def other_workspace_team(session: Session) -> Team:
@@ -58,7 +50,8 @@ async def uninstall(slack: SlackHarness) -> None:
 def erase_after(engine) -> object:  # type: ignore[no-untyped-def]
     with Session(engine) as session:
         found = session.exec(select(Workspace).where(Workspace.external_id == "T0OTHER")).one()
-        return found.erase_after
+        row = session.get(WorkspaceErasure, found.id)
+        return row.erase_after if row else None
 
 
 async def test_uninstall_erases_the_workspace_after_the_grace_period(distributed, engine):

@@ -3,11 +3,12 @@
 import json
 
 import pytest
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from bot.server import STATE
 from bot.settings import Settings
 from bot.teams.mount import TEAMS
+from rituals.privacy.retention import retention_of
 from storage.models import Team
 from tests.bot.teams import payloads
 from tests.bot.teams.conftest import FAST, TeamsHarness, install, start_app
@@ -104,5 +105,5 @@ async def test_admins_set_the_team_retention_in_its_channel(private, engine):
     changed = await private.post(payloads.card_execute(private.url, mention, sender="29:alice"))
     assert "now kept 120 days" in (await changed.json())["value"]
     with Session(engine) as session:
-        teams = [t for t in session.query(Team).all() if t.channel == payloads.CHANNEL]
-        assert teams[0].retention_days == 120
+        (team,) = session.exec(select(Team).where(Team.channel == payloads.CHANNEL)).all()
+        assert retention_of(session=session, team_id=team.id) == 120
