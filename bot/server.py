@@ -14,16 +14,16 @@ from sqlalchemy.engine import Connection, Engine
 
 from bot.chart import chart_alt_text, render_chart
 from bot.console.notifier import ConsoleNotifier
-from bot.observability import metrics, timed, watch_lag
+from bot.observability import metrics, timed
 from bot.platforms import Notifiers
+from bot.scheduler_duty import claim_scheduler, keep_watch, scheduler_holder
 from bot.settings import Settings
 from rituals import jobs
 from rituals.digest_delivery import install_chart_renderer
 from rituals.errors import HavenError
 from rituals.metrics import SCHEDULING
-from rituals.scheduler import build_scheduler, sync_jobs
-from storage.db import get_engine, normalize_url, session_scope
-from storage.leader_lock import LockHeld, lock_holder, release, try_acquire
+from storage.db import get_engine, normalize_url
+from storage.leader_lock import release
 from storage.migrate import pending_migrations, upgrade
 from storage.single_process import DatabaseInUse, claim_sqlite_file
 
@@ -43,7 +43,7 @@ class ServerState:
     lock: Connection | None = None
     notes: list[str] = field(default_factory=list)
     replica: str = field(default_factory=lambda: f"{socket.gethostname()}:{os.getpid()}")
-    takeover: "asyncio.Task[None] | None" = None  # retries the scheduler lock while standing by
+    watch: "asyncio.Task[None] | None" = None  # takes the scheduler over, or gives it up
 
 
 def ping(engine: Engine) -> None:
@@ -75,13 +75,6 @@ async def healthz(request: web.Request) -> web.Response:
         "scheduler": "running" if scheduling else "standby",
     }
     return web.json_response(body, status=200 if database == "ok" else 503)
-
-
-def scheduler_holder(state: ServerState) -> str | None:
-    """Return which replica schedules (blocking): this one, another one by name, or None."""
-    if state.scheduler is not None and state.scheduler.running:
-        return state.replica
-    return lock_holder(state.engine)
 
 
 async def readyz(request: web.Request) -> web.Response:
@@ -129,47 +122,17 @@ async def start_scheduler(app: web.Application) -> None:
             "another replica schedules; this one serves HTTP and retries every %g s",
             state.settings.scheduler_retry_seconds,
         )
-        state.takeover = asyncio.create_task(take_over_when_free(state))
-
-
-async def claim_scheduler(state: ServerState) -> bool:
-    """Take the scheduler lock and start scheduling; return False when another replica has it."""
-    try:
-        state.lock = await asyncio.to_thread(try_acquire, state.engine, holder=state.replica)
-    except LockHeld:
-        return False
-    runtime = jobs.installed_runtime()
-    assert runtime is not None
-    state.scheduler = runtime.scheduler = build_scheduler(state.settings.database_url)
-    with session_scope(state.engine) as session:
-        # Each ritual's job is due again from the start of its answer window: what fell due
-        # while no replica scheduled opens now, once (the occurrence key refuses a second).
-        scheduled = sync_jobs(scheduler=state.scheduler, session=session)
-    watch_lag(state.scheduler)
-    state.scheduler.start()
-    SCHEDULING.set(1)
-    log.info("replica %s schedules %d ritual job(s)", state.replica, len(scheduled))
-    return True
-
-
-async def take_over_when_free(state: ServerState) -> None:
-    """Retry the scheduler lock on an interval until this replica holds it."""
-    while True:
-        await asyncio.sleep(state.settings.scheduler_retry_seconds)
-        try:
-            if await claim_scheduler(state):
-                return
-        except Exception:  # the database is away for now: try again at the next interval
-            log.exception("could not try the scheduler lock")
+    if state.engine.dialect.name == "postgresql":  # SQLite serves one process: nothing to watch
+        state.watch = asyncio.create_task(keep_watch(state))
 
 
 async def stop_scheduler(app: web.Application) -> None:
     """Stop the scheduler (or the wait for it) and give back the lock."""
     state = app[STATE]
-    if state.takeover is not None:
-        state.takeover.cancel()
+    if state.watch is not None:
+        state.watch.cancel()
         with contextlib.suppress(asyncio.CancelledError):
-            await state.takeover
+            await state.watch
     if state.scheduler is not None and state.scheduler.running:
         state.scheduler.shutdown(wait=False)
         await asyncio.sleep(0)  # APScheduler 3.11 finishes shutting down on the loop's next turn
