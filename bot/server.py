@@ -9,11 +9,11 @@ from dataclasses import dataclass, field
 
 from aiohttp import web
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
-from sqlalchemy import text
 from sqlalchemy.engine import Connection, Engine
 
 from bot.chart import chart_alt_text, render_chart
 from bot.console.notifier import ConsoleNotifier
+from bot.database_watch import PING_SECONDS, DatabaseWatch
 from bot.observability import metrics, timed
 from bot.platforms import Notifiers
 from bot.scheduler_duty import claim_scheduler, keep_watch, scheduler_holder
@@ -29,7 +29,6 @@ from storage.single_process import DatabaseInUse, claim_sqlite_file
 
 log = logging.getLogger(__name__)
 STATE = web.AppKey("state", "ServerState")
-PING_SECONDS = 2.0
 
 
 @dataclass
@@ -44,29 +43,16 @@ class ServerState:
     notes: list[str] = field(default_factory=list)
     replica: str = field(default_factory=lambda: f"{socket.gethostname()}:{os.getpid()}")
     watch: "asyncio.Task[None] | None" = None  # takes the scheduler over, or gives it up
+    database: DatabaseWatch = field(init=False)
 
-
-def ping(engine: Engine) -> None:
-    """Ask the database one trivial question (blocking: run it in a worker thread)."""
-    with engine.connect() as connection:
-        connection.execute(text("SELECT 1"))
-
-
-async def database_status(engine: Engine) -> str:
-    """Return "ok" or what is wrong with the database, within PING_SECONDS, off the loop."""
-    try:
-        await asyncio.wait_for(asyncio.to_thread(ping, engine), timeout=PING_SECONDS)
-    except TimeoutError:
-        return f"error: no answer within {PING_SECONDS:g} s"
-    except Exception as error:  # the check must answer even when the database does not
-        return f"error: {type(error).__name__}"
-    return "ok"
+    def __post_init__(self) -> None:
+        self.database = DatabaseWatch(self.engine)
 
 
 async def healthz(request: web.Request) -> web.Response:
     """Report whether the database answers, which platforms are on and whether this process schedules."""
     state = request.app[STATE]
-    database = await database_status(state.engine)
+    database = await state.database.current()
     scheduling = bool(state.scheduler and state.scheduler.running)
     body = {
         "status": "ok" if database == "ok" else "degraded",
@@ -80,7 +66,7 @@ async def healthz(request: web.Request) -> web.Response:
 async def readyz(request: web.Request) -> web.Response:
     """Say whether this replica can serve: the database answers and its migrations are current."""
     state = request.app[STATE]
-    database = await database_status(state.engine)
+    database = await state.database.current()
     body: dict[str, object] = {"replica": state.replica, "database": database}
     ready = database == "ok"
     if ready:
