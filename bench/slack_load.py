@@ -301,7 +301,8 @@ def machine() -> str:
         pass
     return (
         f"{os.cpu_count()} CPUs (nproc), {model or platform.processor()}, "
-        f"Python {platform.python_version()}, {platform.system()} {platform.release()}"
+        f"Python {platform.python_version()}, {platform.system()} {platform.release()}, "
+        f"load average {os.getloadavg()[0]:.1f} when the results were written"
     )
 
 

@@ -9,30 +9,29 @@ from dataclasses import dataclass, field
 
 from aiohttp import web
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
-from sqlalchemy import text
 from sqlalchemy.engine import Connection, Engine
 
 from bot.chart import chart_alt_text, render_chart
 from bot.console.notifier import ConsoleNotifier
+from bot.database_watch import PING_SECONDS, DatabaseWatch
 from bot.guard_secret import install_from_settings
 from bot.http_guard import answer_failures
-from bot.observability import metrics, timed, watch_lag
+from bot.observability import metrics, timed
 from bot.platforms import Notifiers
+from bot.scheduler_duty import claim_scheduler, keep_watch, scheduler_holder
 from bot.settings import Settings
 from bot.web.mount import mount_dashboard
 from rituals import jobs
 from rituals.digest_delivery import install_chart_renderer
 from rituals.errors import HavenError
 from rituals.metrics import SCHEDULING
-from rituals.scheduler import build_scheduler, sync_jobs
-from storage.db import get_engine, normalize_url, session_scope
-from storage.leader_lock import LockHeld, lock_holder, release, try_acquire
+from storage.db import get_engine, normalize_url
+from storage.leader_lock import release
 from storage.migrate import pending_migrations, upgrade
 from storage.single_process import DatabaseInUse, claim_sqlite_file
 
 log = logging.getLogger(__name__)
 STATE = web.AppKey("state", "ServerState")
-PING_SECONDS = 2.0
 
 
 @dataclass
@@ -46,30 +45,17 @@ class ServerState:
     lock: Connection | None = None
     notes: list[str] = field(default_factory=list)
     replica: str = field(default_factory=lambda: f"{socket.gethostname()}:{os.getpid()}")
-    takeover: "asyncio.Task[None] | None" = None  # retries the scheduler lock while standing by
+    watch: "asyncio.Task[None] | None" = None  # takes the scheduler over, or gives it up
+    database: DatabaseWatch = field(init=False)
 
-
-def ping(engine: Engine) -> None:
-    """Ask the database one trivial question (blocking: run it in a worker thread)."""
-    with engine.connect() as connection:
-        connection.execute(text("SELECT 1"))
-
-
-async def database_status(engine: Engine) -> str:
-    """Return "ok" or what is wrong with the database, within PING_SECONDS, off the loop."""
-    try:
-        await asyncio.wait_for(asyncio.to_thread(ping, engine), timeout=PING_SECONDS)
-    except TimeoutError:
-        return f"error: no answer within {PING_SECONDS:g} s"
-    except Exception as error:  # the check must answer even when the database does not
-        return f"error: {type(error).__name__}"
-    return "ok"
+    def __post_init__(self) -> None:
+        self.database = DatabaseWatch(self.engine)
 
 
 async def healthz(request: web.Request) -> web.Response:
     """Report whether the database answers, which platforms are on and whether this process schedules."""
     state = request.app[STATE]
-    database = await database_status(state.engine)
+    database = await state.database.current()
     scheduling = bool(state.scheduler and state.scheduler.running)
     body = {
         "status": "ok" if database == "ok" else "degraded",
@@ -80,17 +66,10 @@ async def healthz(request: web.Request) -> web.Response:
     return web.json_response(body, status=200 if database == "ok" else 503)
 
 
-def scheduler_holder(state: ServerState) -> str | None:
-    """Return which replica schedules (blocking): this one, another one by name, or None."""
-    if state.scheduler is not None and state.scheduler.running:
-        return state.replica
-    return lock_holder(state.engine)
-
-
 async def readyz(request: web.Request) -> web.Response:
     """Say whether this replica can serve: the database answers and its migrations are current."""
     state = request.app[STATE]
-    database = await database_status(state.engine)
+    database = await state.database.current()
     body: dict[str, object] = {"replica": state.replica, "database": database}
     ready = database == "ok"
     if ready:
@@ -134,47 +113,17 @@ async def start_scheduler(app: web.Application) -> None:
             "another replica schedules; this one serves HTTP and retries every %g s",
             state.settings.scheduler_retry_seconds,
         )
-        state.takeover = asyncio.create_task(take_over_when_free(state))
-
-
-async def claim_scheduler(state: ServerState) -> bool:
-    """Take the scheduler lock and start scheduling; return False when another replica has it."""
-    try:
-        state.lock = await asyncio.to_thread(try_acquire, state.engine, holder=state.replica)
-    except LockHeld:
-        return False
-    runtime = jobs.installed_runtime()
-    assert runtime is not None
-    state.scheduler = runtime.scheduler = build_scheduler(state.settings.database_url)
-    with session_scope(state.engine) as session:
-        # Each ritual's job is due again from the start of its answer window: what fell due
-        # while no replica scheduled opens now, once (the occurrence key refuses a second).
-        scheduled = sync_jobs(scheduler=state.scheduler, session=session)
-    watch_lag(state.scheduler)
-    state.scheduler.start()
-    SCHEDULING.set(1)
-    log.info("replica %s schedules %d ritual job(s)", state.replica, len(scheduled))
-    return True
-
-
-async def take_over_when_free(state: ServerState) -> None:
-    """Retry the scheduler lock on an interval until this replica holds it."""
-    while True:
-        await asyncio.sleep(state.settings.scheduler_retry_seconds)
-        try:
-            if await claim_scheduler(state):
-                return
-        except Exception:  # the database is away for now: try again at the next interval
-            log.exception("could not try the scheduler lock")
+    if state.engine.dialect.name == "postgresql":  # SQLite serves one process: nothing to watch
+        state.watch = asyncio.create_task(keep_watch(state))
 
 
 async def stop_scheduler(app: web.Application) -> None:
     """Stop the scheduler (or the wait for it) and give back the lock."""
     state = app[STATE]
-    if state.takeover is not None:
-        state.takeover.cancel()
+    if state.watch is not None:
+        state.watch.cancel()
         with contextlib.suppress(asyncio.CancelledError):
-            await state.takeover
+            await state.watch
     if state.scheduler is not None and state.scheduler.running:
         state.scheduler.shutdown(wait=False)
         await asyncio.sleep(0)  # APScheduler 3.11 finishes shutting down on the loop's next turn

@@ -73,3 +73,13 @@ def release(connection: Connection | None) -> None:
 
 class LockHeld(Exception):
     """The scheduler lock belongs to another process."""
+
+
+def still_held(connection: Connection) -> bool:
+    """Return whether the lock's connection still answers (the server drops the lock with it)."""
+    try:
+        connection.execute(text("SELECT 1")).scalar()
+        connection.commit()
+    except Exception:
+        return False
+    return True

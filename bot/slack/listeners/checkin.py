@@ -9,7 +9,7 @@ from bot.slack import ids, views
 from bot.slack.listeners.common import channel_of, field_error, slack_scope, tell
 from bot.slack.runtime import SlackRuntime
 from rituals.checkin import CheckinReceipt
-from rituals.checkin_batch import CheckinClick
+from rituals.checkin_batch import CheckinClick, UnstorableText
 from rituals.context import require_open
 from rituals.errors import HavenError
 from rituals.messages import MOOD_LABELS
@@ -118,8 +118,9 @@ def register(app: AsyncApp, runtime: SlackRuntime) -> None:
                 mood=mood,
                 text=views.submitted(view, "word"),
             )
-        except HavenError as error:
-            await ack(field_error("mood", str(error)))
+        except HavenError as error:  # shown under the input that caused it
+            block = "word" if isinstance(error, UnstorableText) else "mood"
+            await ack(field_error(block, str(error)))
             return
         await ack()
         await tell(client=client, channel=channel, user=context.user_id, text=line)

@@ -140,3 +140,31 @@ async def test_a_newcomers_click_is_stored_before_its_ack_and_named_after_it(sla
     with Session(slack.engine) as s:
         cai = s.exec(select(Member).where(Member.platform_user_id == "U0CAI")).one()
     assert cai.display_name == "Cai"
+
+
+async def test_a_word_the_database_refuses_is_refused_in_the_modal_and_stored_words_stay(
+    slack, session
+):
+    ritual = make_slack_ritual(session, make_slack_team(session), "checkin", mode="private")
+    occurrence = await slack.open(ritual.id)
+
+    async def submit(user: str, word: str):  # type: ignore[no-untyped-def]
+        return await slack.submit(
+            user=user,
+            callback_id="haven_checkin_word_view",
+            private_metadata=str(occurrence.id),
+            values={"mood": ("radio_buttons", "4"), "word": ("plain_text_input", word)},
+        )
+
+    assert (await submit("U0ANA", "steady")).status == 200
+    refused = await submit("U0BEN", "broken \ud800")
+    assert refused.status == 200
+    assert await refused.json() == {
+        "response_action": "errors",
+        "errors": {
+            "word": "Your check-in was not stored: the text contains a broken character "
+            "(a lone surrogate). Please type it again."
+        },
+    }
+    await slack.settle()
+    assert answers(slack.engine, occurrence.id) == {"U0ANA": (4, "steady")}
