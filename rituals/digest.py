@@ -102,7 +102,9 @@ def iter_digests(
     weeks = weeks_read(first_week=first_week, last_week=last_week)
     wanted = previous_weeks(last_week, weeks_spanned(first_week, last_week))
     for aggregates in iter_team_aggregates(session=session, weeks=weeks, team_ids=team_ids):
-        history = load_history(session=session, aggregates=aggregates, last_week=last_week)
+        history = load_history(
+            session=session, aggregates=aggregates, last_week=last_week, first_read=weeks[0]
+        )
         series = TeamSeries(aggregates=aggregates, weeks=weeks, history=history, now=now)
         if series.audit_records:  # decided once: the next digest continues from here
             keep_audit_records(

@@ -276,10 +276,12 @@ def _add_sharing(found: TeamAggregates, stories: list[Row], anonymous: list[Row]
             sharing.released_strongly_negative += int(negative)
 
 
-def person_weeks(*, session: Session, team_id: int, last_week: str) -> list[PersonWeek]:
-    """Return each person's named answers per week of a team, up to last_week, oldest first."""
+def person_weeks(
+    *, session: Session, team_id: int, last_week: str, since: str = ""
+) -> list[PersonWeek]:
+    """Return each person's named answers per week of a team, since..last_week, oldest first."""
     rows = session.connection().execute(
-        text(PERSON_WEEKS_SQL), {"team_id": team_id, "last_week": last_week}
+        text(PERSON_WEEKS_SQL), {"team_id": team_id, "last_week": last_week, "since": since}
     )
     return [
         PersonWeek(week, member, float(mood_sum), mood_n, float(sent_sum), sent_n, texts, pulses)
@@ -287,10 +289,12 @@ def person_weeks(*, session: Session, team_id: int, last_week: str) -> list[Pers
     ]
 
 
-def person_items(*, session: Session, team_id: int, last_week: str) -> list[PersonItem]:
-    """Return each raw safety-item answer of a team, up to last_week, oldest first."""
+def person_items(
+    *, session: Session, team_id: int, last_week: str, since: str = ""
+) -> list[PersonItem]:
+    """Return each raw safety-item answer of a team, since..last_week, oldest first."""
     rows = session.connection().execute(
-        text(PERSON_ITEMS_SQL), {"team_id": team_id, "last_week": last_week}
+        text(PERSON_ITEMS_SQL), {"team_id": team_id, "last_week": last_week, "since": since}
     )
     return [PersonItem(*row) for row in rows]
 

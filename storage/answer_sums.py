@@ -105,7 +105,8 @@ SELECT o.iso_week, a.member_id, coalesce(sum(a.mood), 0), count(a.mood),
 FROM answer a
 JOIN occurrence o ON o.id = a.occurrence_id
 JOIN ritual r ON r.id = o.ritual_id
-WHERE r.team_id = :team_id AND r.kind IN ('checkin', 'safety_pulse') AND o.iso_week <= :last_week
+WHERE r.team_id = :team_id AND r.kind IN ('checkin', 'safety_pulse')
+      AND o.iso_week <= :last_week AND o.iso_week >= :since
 GROUP BY o.iso_week, a.member_id
 ORDER BY o.iso_week
 """
@@ -116,7 +117,7 @@ FROM answer a
 JOIN occurrence o ON o.id = a.occurrence_id
 JOIN ritual r ON r.id = o.ritual_id
 WHERE r.team_id = :team_id AND r.kind = 'safety_pulse' AND a.score IS NOT NULL
-      AND o.iso_week <= :last_week
+      AND o.iso_week <= :last_week AND o.iso_week >= :since
 ORDER BY o.iso_week
 """
 

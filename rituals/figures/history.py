@@ -11,9 +11,10 @@ from datetime import datetime
 from sqlmodel import Session
 
 from rituals.anonymity import MINIMUM_THRESHOLD
+from rituals.clock import previous_weeks
 from rituals.figures.audit import REVEALS_SOMEONE
 from rituals.figures.finality import Finality
-from rituals.figures.ledger import decide
+from rituals.figures.ledger import decide, first_block_before, week_number
 from rituals.figures.model import Figure
 from rituals.figures.pooling import Unit, index_blocks, pool_units, standing_at
 from storage.aggregates import open_rounds, person_items, person_weeks
@@ -24,6 +25,8 @@ from storage.team_aggregates import PersonItem, PersonWeek, TeamAggregates
 MAX_POOL_WEEKS = 8  # a pooled mood or sentiment figure covers at most this many weeks
 LOW_MOOD = 2.0  # a person's week counts as low when their mean mood is at or below this
 FIGURE_OF = {"mood": "mean_mood", "sentiment": "mean_sentiment"}
+AUDITED_MEASURES = ("mood", "sentiment", *(f"item {item}" for item in range(1, 8)))
+READ_BACK_WEEKS = 12  # the longest a pooled or widened window reaches back (a safety item's)
 
 
 @dataclass(frozen=True)
@@ -34,6 +37,7 @@ class PersonHistory:
     items: tuple[PersonItem, ...]
     open_kinds: dict[str, frozenset[str]] = field(default_factory=dict)
     audits: dict[str, FigureAudit] = field(default_factory=dict)  # the audit's kept records
+    starts: dict[str, str] = field(default_factory=dict)  # measure → first week pooled again
 
 
 def numbers_threshold(aggregates: TeamAggregates) -> int:
@@ -46,16 +50,50 @@ def texts_threshold(aggregates: TeamAggregates) -> int:
     return max(MINIMUM_THRESHOLD, aggregates.team.threshold_texts)
 
 
-def load_history(*, session: Session, aggregates: TeamAggregates, last_week: str) -> PersonHistory:
-    """Read each person's answers of the team up to last_week, and its rounds still open."""
+def load_history(
+    *, session: Session, aggregates: TeamAggregates, last_week: str, first_read: str | None = None
+) -> PersonHistory:
+    """Read each person's answers of the team up to last_week, and its rounds still open.
+
+    With the audit's kept decisions, answers are read only from the start of the latest kept
+    block that begins READ_BACK_WEEKS before both first_read (the first week a digest shows) and
+    the last week decided: the figures before it are the kept ones, and no window of a shown or
+    newly decided figure reaches further back.
+    """
     team_id = aggregates.team.id
     assert team_id is not None
+    audits = audit_records(session=session, team_id=team_id)
+    starts = _read_from(audits, first_read)
+    since = min(starts.values(), key=week_number) if starts else ""
     return PersonHistory(
-        weeks=tuple(person_weeks(session=session, team_id=team_id, last_week=last_week)),
-        items=tuple(person_items(session=session, team_id=team_id, last_week=last_week)),
+        weeks=tuple(
+            person_weeks(session=session, team_id=team_id, last_week=last_week, since=since)
+        ),
+        items=tuple(
+            person_items(session=session, team_id=team_id, last_week=last_week, since=since)
+        ),
         open_kinds=open_rounds(session=session, team_id=team_id, last_week=last_week),
-        audits=audit_records(session=session, team_id=team_id),
+        audits=audits,
+        starts=starts,
     )
+
+
+def _read_from(audits: dict[str, FigureAudit], first_read: str | None) -> dict[str, str]:
+    """Return the first week to pool from for each measure, or nothing to read everything."""
+    if first_read is None:
+        return {}
+    starts: dict[str, str | None] = {}
+    for measure in AUDITED_MEASURES:
+        kept = audits.get(measure)
+        # New blocks come after the kept ones and may be widened back over the weeks before.
+        earliest = (
+            first_read if kept is None else min(first_read, kept.through_week, key=week_number)
+        )
+        limit = previous_weeks(earliest, READ_BACK_WEEKS + 1)[0]
+        starts[measure] = first_block_before(kept, limit)
+    if any(start is None for start in starts.values()):
+        return {}  # a measure without kept decisions is replayed from the first week
+    return {measure: start for measure, start in starts.items() if start is not None}
 
 
 def finality_of(aggregates: TeamAggregates, history: PersonHistory, now: datetime) -> Finality:
@@ -72,7 +110,7 @@ class PooledAnswers:
         self._by_week: dict[str, list[PersonWeek]] = defaultdict(list)
         for row in history.weeks:
             self._by_week[row.iso_week].append(row)
-        units = {what: self._units(what) for what in FIGURE_OF}
+        units = {what: self._units(what, history.starts.get(what)) for what in FIGURE_OF}
         self.blocks = {
             what: index_blocks(pool_units(units[what], k=k, max_weeks=MAX_POOL_WEEKS))
             for what in FIGURE_OF
@@ -84,8 +122,10 @@ class PooledAnswers:
             for what in FIGURE_OF
         }
 
-    def _units(self, what: str) -> list[Unit]:
+    def _units(self, what: str, start: str | None) -> list[Unit]:
         final = self.finality.final_weeks(self._by_week, FIGURE_OF[what])
+        if start is not None:  # pooled again from a block the audit kept
+            final = {week for week in final if week_number(week) >= week_number(start)}
         units = []
         for week in sorted(final):
             members = frozenset(row.member_id for row in self._by_week[week] if _count(row, what))

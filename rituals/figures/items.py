@@ -11,7 +11,7 @@ from rituals.clock import previous_weeks
 from rituals.figures.audit import REVEALS_SOMEONE
 from rituals.figures.finality import Finality
 from rituals.figures.history import PersonHistory, rounded
-from rituals.figures.ledger import decide
+from rituals.figures.ledger import decide, week_number
 from rituals.figures.model import Figure, ItemScore
 from rituals.figures.pooling import Unit, index_blocks, pool_units, standing_at
 from rituals.pulse_items import EDMONDSON_ITEMS, REVERSE_SCORED, item_mean, safety_index
@@ -36,7 +36,10 @@ class SafetyItems:
         for answer in history.items:
             self._scores[(answer.iso_week, answer.item)].append((answer.member_id, answer.score))
         final = finality.final_weeks({week for week, _ in self._scores}, "safety_item")
-        units = {item: self._units(item, final) for item in EDMONDSON_ITEMS}
+        units = {
+            item: self._units(item, final, history.starts.get(f"item {item}"))
+            for item in EDMONDSON_ITEMS
+        }
         self._blocks = {
             item: index_blocks(pool_units(units[item], k=k, max_weeks=ITEM_POOL_WEEKS))
             for item in EDMONDSON_ITEMS
@@ -62,12 +65,14 @@ class SafetyItems:
         self._items: dict[str, tuple[ItemScore, ...]] = {}
         self._askings: dict[str, list[tuple[int, ItemScore]]] = {}
 
-    def _units(self, item: int, final: set[str]) -> list[Unit]:
+    def _units(self, item: int, final: set[str], start: str | None) -> list[Unit]:
+        first = week_number(start) if start is not None else None  # pooled again from there
         return [
             Unit(week, len(members), members)
             for (week, number), scores in sorted(self._scores.items())
             if number == item
             and week in final
+            and (first is None or week_number(week) >= first)
             and (members := frozenset(member for member, _ in scores))
         ]
 

@@ -92,6 +92,19 @@ def decide(
     return Decisions(windows, values, record)
 
 
+def first_block_before(kept: FigureAudit | None, week: str) -> str | None:
+    """Return the first week of the latest kept block starting by week, or None to read it all.
+
+    Every block the audit decided starts with no pool open, so pooling again from its first week
+    gives the same blocks after it; the kept decisions stand for everything before.
+    """
+    if kept is None:
+        return None
+    starts = [weeks[0] for weeks, _, _ in json.loads(kept.decisions)]
+    earlier = [start for start in starts if week_number(start) <= week_number(week)]
+    return max(earlier, key=week_number) if earlier else None
+
+
 def _resume(
     kept: FigureAudit | None, ordered: list[Block], *, first_week: str | None
 ) -> tuple[dict[Weeks, tuple[Weeks | None, float | None]] | None, Audit]:

@@ -8,13 +8,16 @@ from sqlmodel import select
 
 from rituals.digest import build_digest, iter_digests
 from rituals.figures.audit import determined
+from rituals.figures.history import load_history
+from rituals.pulse_items import items_for_sequence
 from rituals.signals import compute_week_signals
+from storage.aggregates import iter_team_aggregates
 from storage.models import Answer, Member, Occurrence
 from storage.models_figures import FigureAudit
 from storage.rollups import refresh_rollups
 from tests.conftest import make_ritual, make_team
 from tests.rituals.adversary import mean_of_people, revealed
-from tests.rituals.digest_helpers import checkins, occurrence, person, weeks_from
+from tests.rituals.digest_helpers import checkins, occurrence, person, pulse, weeks_from
 
 
 def mood_equations(figures, answered_in):
@@ -165,3 +168,36 @@ def test_the_kept_audit_decisions_give_the_figures_a_full_replay_gives(session):
     assert every_digest(weeks[-1]) == replayed  # continued from the kept decisions
     kept = session.exec(select(FigureAudit).where(FigureAudit.measure == "mood")).one()
     assert kept.through_week == weeks[-1]
+
+
+def test_a_digest_that_reads_only_from_its_kept_decisions_equals_a_full_replay(session):
+    team = make_team(session)
+    checkin = make_ritual(session, team, "checkin")
+    pulse_ritual = make_ritual(session, team, "safety_pulse")
+    rng = random.Random(11)
+    weeks = weeks_from("2025-W20", 40)
+    for number, week in enumerate(weeks):
+        present = [u for u in ("U1", "U2", "U3", "U4", "U5", "U6") if rng.random() < 0.8]
+        texts = {u: ("word", rng.choice([0.5, -0.4, None])) for u in present}
+        checkins(session, team, checkin, week, {u: rng.randint(1, 5) for u in present}, texts=texts)
+        items = items_for_sequence(number)
+        pulse(
+            session,
+            team,
+            pulse_ritual,
+            week,
+            {item: {u: rng.randint(1, 7) for u in present} for item in items},
+        )
+    last = weeks[-1]
+    list(iter_digests(session=session, first_week=weeks[0], last_week=weeks[-3]))
+    session.commit()  # decisions kept through the third-last week, as the weekly job does
+    aggregates = next(iter_team_aggregates(session=session, weeks=[last], team_ids=[team.id]))
+    read_from = load_history(
+        session=session, aggregates=aggregates, last_week=last, first_read=weeks[-12]
+    ).starts
+    assert read_from and min(read_from.values()) > weeks[0]  # the year is not read again
+    continued = build_digest(session=session, team_id=team.id, iso_week=last)
+    for row in session.exec(select(FigureAudit)).all():
+        session.delete(row)
+    session.commit()
+    assert build_digest(session=session, team_id=team.id, iso_week=last) == continued

@@ -9,7 +9,7 @@ from rituals.digest import iter_digests
 from rituals.figures.finality import week_end
 from rituals.privacy.erasure import forget_person
 from rituals.privacy.person import find_person
-from rituals.privacy.retention import apply_retention
+from rituals.privacy.retention import apply_retention, set_retention
 from tests.conftest import make_ritual, make_team
 from tests.rituals.digest_helpers import checkins, weeks_from
 
@@ -50,8 +50,7 @@ def test_old_answers_deleted_by_retention_change_no_published_figure(session):
     team = a_team_with_ten_weeks(session)
     before = shown(session)
     session.commit()
-    team.retention_days = 60
-    session.add(team)
+    set_retention(session=session, team_id=team.id, days=60)
     session.commit()
     later = week_end(WEEKS[-1], team.timezone) + timedelta(days=40)
     with time_machine.travel(later, tick=False):
