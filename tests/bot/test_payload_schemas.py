@@ -7,7 +7,6 @@ injection strings.
 
 import json
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 import jsonschema
@@ -45,8 +44,9 @@ from storage.models_teams import TeamsRosterMember
 from tests.bot.slack.conftest import make_slack_ritual, make_slack_team
 from tests.bot.slack.fake_slack import TEAM
 from tests.bot.test_digest_renderers import document  # noqa: F401  (a fixture)
+from tests.specs import specs_dir
 
-SCHEMA = Path(__file__).resolve().parents[3] / "shared" / "specs" / "adaptive-card-1.5.schema.json"
+SCHEMA = specs_dir() / "adaptive-card-1.5.schema.json"
 INJECTIONS = "<!channel> <!here> <@U0EVIL> <https://evil.example|click here> [Reset](https://evil.example) **b** & "
 EXTREMES = {
     "injection": (INJECTIONS * 40)[:MAX_TEXT_LENGTH],

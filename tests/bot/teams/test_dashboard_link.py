@@ -1,8 +1,5 @@
 """Teams: `dashboard` and the digest card's "Open dashboard" answer with a one-time link."""
 
-import json
-from pathlib import Path
-
 import jsonschema
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
@@ -13,11 +10,9 @@ from rituals.admin import set_leaders
 from storage.teams import find_team
 from tests.bot.teams import payloads
 from tests.bot.teams.conftest import set_up_team
+from tests.specs import spec_schema
 
 KEY = "teams-dashboard-key-0123456789abcdef"
-CARD_SCHEMA = (
-    Path(__file__).resolve().parents[4] / "shared" / "specs" / "adaptive-card-1.5.schema.json"
-)
 
 
 @pytest.fixture(autouse=True)
@@ -50,7 +45,7 @@ async def test_typing_dashboard_in_personal_chat_gives_a_link(teams) -> None:  #
         )
     await teams.post(payloads.personal_message(teams.url, "dashboard", sender="29:alice"))
     card = teams.connector.posts("a:personal-29:alice")[-1].card
-    schema = json.loads(CARD_SCHEMA.read_text())
+    schema = spec_schema("adaptive-card-1.5.schema.json")
     jsonschema.validators.validator_for(schema)(schema).validate(card)
     url = open_url(card)
     assert url.startswith("http://localhost:3978/app/sign-in?token=")
