@@ -87,18 +87,13 @@ async def answer_checkin(runtime: TeamsRuntime, actor: Actor, data: dict[str, An
     return Reply(f"{verb} {mood} ({MOOD_LABELS[mood]}){word}. Click another mood to change it.")
 
 
-async def answer_pulse(runtime: TeamsRuntime, actor: Actor, data: dict[str, Any]) -> Reply:
-    """Record the pulse items answered on the card."""
-    chosen = {
-        key.removeprefix("item_"): value
-        for key, value in data.items()
-        if key.startswith("item_") and str(value).strip()
-    }
-    if not chosen:
-        raise InvalidAnswer("Pick an answer for at least one statement, then send.")
+def _record_pulse(
+    runtime: TeamsRuntime, actor: Actor, data: dict[str, Any], chosen: dict[str, Any]
+) -> list[pulse.PulseReceipt]:
+    """Store the chosen pulse items and commit them (blocking: run it in a worker thread)."""
     with session_scope(runtime.engine) as session:
         scope, occurrence = _scope(session, data, "safety_pulse", actor)
-        receipts = [
+        return [
             pulse.record(
                 scope=scope,
                 occurrence=occurrence,
@@ -108,6 +103,18 @@ async def answer_pulse(runtime: TeamsRuntime, actor: Actor, data: dict[str, Any]
             )
             for item, score in sorted(chosen.items())
         ]
+
+
+async def answer_pulse(runtime: TeamsRuntime, actor: Actor, data: dict[str, Any]) -> Reply:
+    """Record the pulse items answered on the card."""
+    chosen = {
+        key.removeprefix("item_"): value
+        for key, value in data.items()
+        if key.startswith("item_") and str(value).strip()
+    }
+    if not chosen:
+        raise InvalidAnswer("Pick an answer for at least one statement, then send.")
+    receipts = await asyncio.to_thread(_record_pulse, runtime, actor, data, chosen)
     answered = ", ".join(f"{r.item}: {AGREE_LABELS[r.score].lower()}" for r in receipts)
     remaining = receipts[-1].remaining
     rest = (
@@ -118,19 +125,26 @@ async def answer_pulse(runtime: TeamsRuntime, actor: Actor, data: dict[str, Any]
     return Reply(f"Recorded ({answered}).{rest}")
 
 
-async def answer_feedback(runtime: TeamsRuntime, actor: Actor, data: dict[str, Any]) -> Reply:
-    """Store an anonymous answer; seal the author for replies only when they ticked the box."""
-    allow_replies = str(data.get("allow_replies", "false")).lower() == "true"
-    key = runtime.relay_key if allow_replies else None
+def _record_feedback(
+    runtime: TeamsRuntime, actor: Actor, data: dict[str, Any], key: bytes | None
+) -> feedback.FeedbackReceipt:
+    """Store an anonymous answer and commit it (blocking: run it in a worker thread)."""
     with session_scope(runtime.engine) as session:
         scope, occurrence = _scope(session, data, "anonymous_feedback", actor)
-        receipt = feedback.record(
+        return feedback.record(
             scope=scope,
             occurrence=occurrence,
             user_id=actor.user_id,
             text=data.get("text"),
             relay_key=key,
         )
+
+
+async def answer_feedback(runtime: TeamsRuntime, actor: Actor, data: dict[str, Any]) -> Reply:
+    """Store an anonymous answer; seal the author for replies only when they ticked the box."""
+    allow_replies = str(data.get("allow_replies", "false")).lower() == "true"
+    key = runtime.relay_key if allow_replies else None
+    receipt = await asyncio.to_thread(_record_feedback, runtime, actor, data, key)
     text = (
         "Stored anonymously, without your name. Leaders see the answers only once "
         f"{receipt.threshold} exist, shuffled, in one batch."
