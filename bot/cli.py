@@ -45,7 +45,7 @@ console = Console()
 
 
 @app.callback()
-def apply_settings() -> None:
+def apply_settings(ctx: typer.Context) -> None:
     """Read the settings once and apply the ones the core needs (sentiment analyser, guard secret)."""
     try:
         settings = load_settings()
@@ -57,8 +57,8 @@ def apply_settings() -> None:
     try:
         install_from_settings(settings)
     except (OSError, ValueError) as error:
-        if settings.haven_env == "production":
-            return  # `serve` and `check` name the missing or weak HAVEN_SECRET_KEY in one line
+        if settings.haven_env == "production" and ctx.invoked_subcommand in ("serve", "check"):
+            return  # they name the missing or weak HAVEN_SECRET_KEY among every production check
         typer.echo(f"Error: {error}", err=True)
         raise typer.Exit(1) from None
 

@@ -296,6 +296,9 @@ def _apply_in_savepoint(session: Session, click: CheckinClick, batch: "_Batch") 
             session.flush()  # the database refuses a bad answer here, inside its savepoint
     except IntegrityError:
         raise  # a concurrent first answer from another process: the batch is retried
+    except HavenError as error:  # refused by the core's own rules, e.g. a text over the limit
+        batch.members, batch.answers = known
+        return error
     except (DBAPIError, UnicodeError, ValueError) as error:
         batch.members, batch.answers = known  # forget what the undone savepoint added
         log.warning("refused a check-in the database could not store: %s", type(error).__name__)

@@ -33,6 +33,7 @@ PLACEHOLDERS = {
     "URL": "https://intranet.example.org/haven",
     "…": "https://intranet.example.org/haven",
     " N": " 8",
+    "ID": "1",
 }
 runner = CliRunner()
 
