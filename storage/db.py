@@ -2,7 +2,7 @@
 
 import os
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from functools import lru_cache
 from pathlib import Path
 
@@ -53,8 +53,12 @@ def make_private_sqlite_file(url: str) -> None:
     path = sqlite_path(normalize_url(url))
     if path is None or not path.parent.is_dir():
         return  # SQLite itself says the directory is missing
-    # SQLite gives the WAL and shared-memory files the mode of the database file.
-    os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
+    # SQLite gives the WAL and shared-memory files the mode of the database file. Never open and
+    # close an existing database file here: closing any descriptor of it drops every POSIX lock
+    # this process's SQLite connections hold on it, which lets another writer corrupt it.
+    if not path.exists():
+        with suppress(FileExistsError):  # another process created it first: chmod-ed below
+            os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
     for file in (path, Path(f"{path}-wal"), Path(f"{path}-shm"), Path(f"{path}-journal")):
         if file.exists():
             file.chmod(0o600)
