@@ -106,12 +106,11 @@ def iter_digests(
             session=session, aggregates=aggregates, last_week=last_week, first_read=weeks[0]
         )
         series = TeamSeries(aggregates=aggregates, weeks=weeks, history=history, now=now)
-        if series.audit_records:  # decided once: the next digest continues from here
-            keep_audit_records(
-                session=session, team_id=aggregates.team.id, records=series.audit_records
-            )
-        for week in wanted:
-            yield document_of(series, week)
+        documents = [document_of(series, week) for week in wanted]
+        records = series.audit_records
+        if records:  # decided and shown once: the next digest continues from here
+            keep_audit_records(session=session, team_id=aggregates.team.id, records=records)
+        yield from documents
 
 
 def build_digest(

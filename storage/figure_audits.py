@@ -19,7 +19,7 @@ def keep_audit_records(*, session: Session, team_id: int, records: list[FigureAu
         row = stored.get(record.measure)
         if row is None:
             row = FigureAudit(team_id=team_id, measure=record.measure, through_week="")
-        if row.through_week == record.through_week:
+        if row.through_week == record.through_week and row.decisions == record.decisions:
             continue
         row.through_week = record.through_week
         row.decisions = record.decisions

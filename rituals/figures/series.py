@@ -25,6 +25,7 @@ from rituals.figures.history import (
     texts_threshold,
 )
 from rituals.figures.items import SAFETY_CYCLE_WEEKS, SafetyItems
+from rituals.figures.kept_counts import MEASURE_OF, KeptCounts
 from rituals.figures.model import Change, Figure, ItemScore, Metric, TrendPoint
 from rituals.figures.pooling import change_hidden_reason, people_differ, weeks_spanned
 from storage.models_figures import FigureAudit
@@ -71,6 +72,7 @@ class TeamSeries:
         self.thresholds = AlertThresholds.of(aggregates.settings)
         self.finality: Finality = finality_of(aggregates, history, now or utcnow())
         self._pooled = PooledAnswers(history, k=self.k, finality=self.finality)
+        self._counts = KeptCounts(history.audits)
         # No reference back to the series: a team's figures go as soon as its digests are built.
         self.safety = SafetyItems(
             history=history, k=self.k, weeks=self.weeks, finality=self.finality
@@ -83,7 +85,7 @@ class TeamSeries:
     @property
     def audit_records(self) -> list[FigureAudit]:
         """Return the audit decisions made for this series that are newer than those kept."""
-        return [*self._pooled.records, *self.safety.records]
+        return [*self._pooled.records, *self.safety.records, *self._counts.records()]
 
     def previous(self, week: str, count: int) -> list[str]:
         """Return count consecutive weeks ending with week, oldest first."""
@@ -126,14 +128,20 @@ class TeamSeries:
 
     def _computation(self, name: str) -> Callable[[str], Figure]:
         """Return the method that computes a figure of one week."""
-        if name == "participation_rate":
-            return self._participation
+        if name in MEASURE_OF:  # counted from rows that erasure may remove: kept as shown
+            return lambda week: self._counts.figure(name, week, self._counted(name))
         if name == "mean_mood":
             return self._mood
         if name == "mean_sentiment":
             return self._sentiment
         if name == "safety_index":
             return self.safety.index
+        raise ValueError(f"unknown figure {name!r}")
+
+    def _counted(self, name: str) -> Callable[[str], Figure]:
+        """Return the method that counts a figure of one week from the live rows."""
+        if name == "participation_rate":
+            return self._participation
         if name == "stories":
             return self._stories
         if name == "anonymous_items":

@@ -11,7 +11,7 @@ from rituals.privacy.erasure import forget_person
 from rituals.privacy.person import find_person
 from rituals.privacy.retention import apply_retention, set_retention
 from tests.conftest import make_ritual, make_team
-from tests.rituals.digest_helpers import checkins, weeks_from
+from tests.rituals.digest_helpers import checkins, occurrence, story, weeks_from
 
 WEEKS = weeks_from("2025-W40", 10)
 
@@ -58,3 +58,23 @@ def test_old_answers_deleted_by_retention_change_no_published_figure(session):
         after = shown(session)
     recent = {key: figure for key, figure in before.items() if key[0] in WEEKS[-3:]}
     assert recent and all(after[key] == figure for key, figure in recent.items())
+
+
+def test_erasing_a_person_leaves_the_counts_published_before(session):
+    team = a_team_with_ten_weeks(session)
+    thread = make_ritual(session, team, "failure_celebration", schedule="0 15 * * fri")
+    for n, week in enumerate(WEEKS[-4:]):
+        found = occurrence(session, thread, week, day=4)
+        story(session, team, thread, found, "U2", f"ref-{n}")
+    digests = {
+        d.iso_week: d
+        for d in iter_digests(session=session, first_week=WEEKS[-4], last_week=WEEKS[-1])
+    }
+    session.commit()
+    assert {d.stories.current.value for d in digests.values()} == {1.0}
+    forget_person(session=session, rows=find_person(session=session, user_id="U2"), relay_key=None)
+    after = iter_digests(session=session, first_week=WEEKS[-4], last_week=WEEKS[-1])
+    for document in after:
+        before = digests[document.iso_week]
+        assert document.stories.current == before.stories.current
+        assert document.participation.current == before.participation.current
