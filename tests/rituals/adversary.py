@@ -17,30 +17,31 @@ def revealed(rows: Iterable[Row]) -> set[Hashable]:
     for row in rows:
         reduced = {key: Fraction(value) for key, value in row.items() if value}
         for pivot, pivot_row in basis.items():
-            factor = reduced.get(pivot)
-            if factor:
-                for key, value in pivot_row.items():
-                    updated = reduced.get(key, Fraction(0)) - factor * value
-                    if updated:
-                        reduced[key] = updated
-                    else:
-                        reduced.pop(key, None)
+            _cancel(reduced, pivot, pivot_row)
         if not reduced:
             continue
         pivot = min(reduced, key=repr)
         scale = reduced[pivot]
         reduced = {key: value / scale for key, value in reduced.items()}
         for other in basis.values():  # keep the basis fully reduced
-            factor = other.get(pivot)
-            if factor:
-                for key, value in reduced.items():
-                    updated = other.get(key, Fraction(0)) - factor * value
-                    if updated:
-                        other[key] = updated
-                    else:
-                        other.pop(key, None)
+            _cancel(other, pivot, reduced)
         basis[pivot] = reduced
     return {pivot for pivot, row in basis.items() if len(row) == 1}
+
+
+def _cancel(
+    row: dict[Hashable, Fraction], pivot: Hashable, pivot_row: dict[Hashable, Fraction]
+) -> None:
+    """Subtract the multiple of pivot_row that makes row's pivot entry zero, in place."""
+    factor = row.get(pivot)
+    if not factor:
+        return
+    for key, value in pivot_row.items():
+        updated = row.get(key, Fraction(0)) - factor * value
+        if updated:
+            row[key] = updated
+        else:
+            row.pop(key, None)
 
 
 def mean_of_people(people: Iterable[Hashable]) -> dict[Hashable, Fraction]:
