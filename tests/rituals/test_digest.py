@@ -295,10 +295,14 @@ def test_stories_leader_sharing_and_released_feedback_are_counted(session):
     quiet = digest(session, team, W[1])
     assert (quiet.stories.current.value, quiet.leader_shared) == (2.0, False)
     assert quiet.next_step.condition == "role_models"  # nothing else to go on: lead by example
-    story(session, team, failure, thread, "ULEAD", "m2")
-    asked = occurrence(session, questions, W[1], invited=6)
+    # A published count never changes (rituals/figures/kept_counts.py): the next week is counted.
+    next_thread = occurrence(session, failure, W[2], day=4)
+    story(session, team, failure, next_thread, "U1", "m3")
+    anonymous(session, next_thread, "story", [0.2])
+    story(session, team, failure, next_thread, "ULEAD", "m2")
+    asked = occurrence(session, questions, W[2], invited=6)
     anonymous(session, asked, "feedback", [0.1, -0.2, 0.3, None, 0.0])
-    document = digest(session, team, W[1])
+    document = digest(session, team, W[2])
     assert (document.stories.current.value, document.leader_shared) == (3.0, True)
     assert document.anonymous_items.current.value == 5.0
 
