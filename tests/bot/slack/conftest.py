@@ -304,7 +304,12 @@ class SlackHarness:
             busy = [
                 t
                 for t in asyncio.all_tasks()
-                if not t.done() and "run_ack_function_asynchronously" in repr(t.get_coro())
+                if not t.done()
+                and any(
+                    name in repr(t.get_coro())
+                    # Bolt's listeners after their ack, and the recorder's naming and thread posts
+                    for name in ("run_ack_function_asynchronously", "CheckinRecorder._follow")
+                )
             ]
             if not busy:
                 break
