@@ -40,6 +40,11 @@ def week_monday(iso_week: str) -> date:
     return date.fromisocalendar(year, week, 1)
 
 
+def week_number(iso_week: str) -> int:
+    """Return a running number of the ISO week: consecutive weeks differ by one."""
+    return week_monday(iso_week).toordinal() // 7
+
+
 def parse_iso_week(iso_week: str) -> tuple[int, int]:
     """Parse 2026-W47 into (2026, 47), raising ValueError with a clear message."""
     try:

@@ -109,7 +109,9 @@ def iter_digests(
         documents = [document_of(series, week) for week in wanted]
         records = series.audit_records
         if records:  # decided and shown once: the next digest continues from here
-            keep_audit_records(session=session, team_id=aggregates.team.id, records=records)
+            keep_audit_records(
+                session=session, team_id=aggregates.team.id, records=records, stored=history.audits
+            )
         yield from documents
 
 

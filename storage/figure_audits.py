@@ -12,9 +12,14 @@ def audit_records(*, session: Session, team_id: int) -> dict[str, FigureAudit]:
     return {row.measure: row for row in rows}
 
 
-def keep_audit_records(*, session: Session, team_id: int, records: list[FigureAudit]) -> None:
-    """Store the team's newer audit records; a concurrent writer's equal record is left as is."""
-    stored = audit_records(session=session, team_id=team_id)
+def keep_audit_records(
+    *,
+    session: Session,
+    team_id: int,
+    records: list[FigureAudit],
+    stored: dict[str, FigureAudit],
+) -> None:
+    """Store the team's newer audit records over those it has (as read by audit_records)."""
     for record in records:
         row = stored.get(record.measure)
         if row is None:

@@ -13,7 +13,7 @@ The row space is kept fully reduced in exact integer arithmetic (each row divide
 greatest common divisor of its entries), so checking a figure costs one pass over the rows.
 """
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from math import gcd
 
@@ -142,29 +142,3 @@ class Audit:
             self._basis = Basis()
             for key in self._latest:
                 self._basis.add(dict(key))
-
-
-def widenings(
-    weeks: Sequence[str], earlier: Sequence[str], *, fits: Callable[[str], bool]
-) -> list[tuple[str, ...]]:
-    """Return the window of weeks, then the same window widened by each earlier week that fits."""
-    windows = [tuple(weeks)]
-    for start in range(len(earlier) - 1, -1, -1):
-        if not fits(earlier[start]):
-            break
-        windows.append((*earlier[start:], *weeks))
-    return windows
-
-
-def first_published(
-    audit: Audit,
-    windows: Iterable[tuple[str, ...]],
-    *,
-    equation_of: Callable[[tuple[str, ...]], Equation],
-    week_number: int,
-) -> tuple[str, ...] | None:
-    """Return the first window whose figure the audit admits (and publish it), or None."""
-    for window in windows:
-        if audit.admit(equation_of(window), week_number=week_number):
-            return window
-    return None

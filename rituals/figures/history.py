@@ -11,10 +11,10 @@ from datetime import datetime
 from sqlmodel import Session
 
 from rituals.anonymity import MINIMUM_THRESHOLD
-from rituals.clock import previous_weeks
+from rituals.clock import previous_weeks, week_number
 from rituals.figures.audit import REVEALS_SOMEONE
 from rituals.figures.finality import Finality
-from rituals.figures.ledger import decide, first_block_before, week_number
+from rituals.figures.ledger import Decisions, decide, first_block_before
 from rituals.figures.model import Figure
 from rituals.figures.pooling import Unit, index_blocks, pool_units, standing_at
 from storage.aggregates import open_rounds, person_items, person_weeks
@@ -115,12 +115,12 @@ class PooledAnswers:
             what: index_blocks(pool_units(units[what], k=k, max_weeks=MAX_POOL_WEEKS))
             for what in FIGURE_OF
         }
-        self.records: list[FigureAudit] = []  # decisions to keep for the next digest
-        self._values: dict[str, dict[tuple[str, ...], float]] = {}  # as first published
-        self._windows = {
+        self._decided = {
             what: self._audit(what, [unit.iso_week for unit in units[what]], history)
             for what in FIGURE_OF
         }
+        # The decisions to keep for the next digest.
+        self.records = [d.record for d in self._decided.values() if d.record is not None]
 
     def _units(self, what: str, start: str | None) -> list[Unit]:
         final = self.finality.final_weeks(self._by_week, FIGURE_OF[what])
@@ -133,11 +133,9 @@ class PooledAnswers:
                 units.append(Unit(week, len(members), members))
         return units
 
-    def _audit(
-        self, what: str, weeks: list[str], history: PersonHistory
-    ) -> dict[tuple[str, ...], tuple[str, ...]]:
-        """Return the window published for each block that reached k (rituals/figures/ledger.py)."""
-        decisions = decide(
+    def _audit(self, what: str, weeks: list[str], history: PersonHistory) -> Decisions:
+        """Return the window and value published for each block that reached k (ledger.py)."""
+        return decide(
             measure=what,
             blocks=self.blocks[what].values(),
             unit_weeks=weeks,
@@ -148,10 +146,6 @@ class PooledAnswers:
             ),
             kept=history.audits.get(what),
         )
-        if decisions.record is not None:
-            self.records.append(decisions.record)
-        self._values[what] = decisions.values
-        return decisions.windows
 
     def _equation(self, what: str, weeks: tuple[str, ...]) -> dict[int, int]:
         """Return who the block's figure sums, and how many of each person's answers it holds."""
@@ -170,26 +164,19 @@ class PooledAnswers:
         standing = standing_at(
             self.blocks[what], week, k=self.k, max_weeks=MAX_POOL_WEEKS, what=what
         )
+        decided = self._decided[what]
         if standing.block is None:  # answers gone (retention), the figure published before stays
-            return self._kept(what, week) or Figure(None, (week,), standing.reason)
+            kept = decided.published_before_retention(week)
+            return Figure(None, (week,), standing.reason) if kept is None else _figure(kept)
         if not standing.shown:
             return Figure(None, (week,), standing.reason)
-        window = self._windows[what].get(standing.block.weeks)
-        if window is None:
-            return Figure(None, (week,), REVEALS_SOMEONE)
-        return Figure(self._values[what][standing.block.weeks], window)
-
-    def _kept(self, what: str, week: str) -> Figure | None:
-        """Return the figure published for a block ending in week whose answers are gone."""
-        for block_weeks, window in self._windows[what].items():
-            if block_weeks[-1] == week and week not in self.blocks[what]:
-                return Figure(self._values[what][block_weeks], window)
-        return None
+        published = decided.published(standing.block.weeks)
+        return Figure(None, (week,), REVEALS_SOMEONE) if published is None else _figure(published)
 
     def window(self, what: str, week: str) -> tuple[str, ...]:
         """Return the weeks behind the week's published figure (none when it has none)."""
         block = self.blocks[what].get(week)
-        return self._windows[what].get(block.weeks, ()) if block else ()
+        return self._decided[what].windows.get(block.weeks, ()) if block else ()
 
     def _rows(self, weeks: tuple[str, ...]) -> list[PersonWeek]:
         return [row for week in weeks for row in self._by_week[week]]
@@ -230,6 +217,12 @@ class PooledAnswers:
     def differ(self, what: str, week: str, last_week: str) -> int:
         """Return how many people are behind only one of the two weeks' pools."""
         return len(self.respondents(what, week) ^ self.respondents(what, last_week))
+
+
+def _figure(published: tuple[tuple[str, ...], float]) -> Figure:
+    """Return a published (window, value) as a figure."""
+    window, value = published
+    return Figure(value, window)
 
 
 def _count(row: PersonWeek, what: str) -> int:

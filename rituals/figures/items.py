@@ -7,15 +7,14 @@ is shown only when all seven item scores behind it are shown, so it reveals noth
 
 from collections import defaultdict
 
-from rituals.clock import previous_weeks
+from rituals.clock import previous_weeks, week_number
 from rituals.figures.audit import REVEALS_SOMEONE
 from rituals.figures.finality import Finality
 from rituals.figures.history import PersonHistory, rounded
-from rituals.figures.ledger import decide, week_number
+from rituals.figures.ledger import Decisions, decide
 from rituals.figures.model import Figure, ItemScore
 from rituals.figures.pooling import Unit, index_blocks, pool_units, standing_at
 from rituals.pulse_items import EDMONDSON_ITEMS, REVERSE_SCORED, item_mean, safety_index
-from storage.models_figures import FigureAudit
 
 SAFETY_CYCLE_WEEKS = 4  # a pulse cycle asks all seven items over four weeks
 ITEM_POOL_WEEKS = 12  # a pooled safety item covers at most three cycles
@@ -44,20 +43,19 @@ class SafetyItems:
             item: index_blocks(pool_units(units[item], k=k, max_weeks=ITEM_POOL_WEEKS))
             for item in EDMONDSON_ITEMS
         }
-        self.records: list[FigureAudit] = []  # decisions to keep for the next digest
-        self._values: dict[int, dict[tuple[str, ...], float]] = {}  # as first published
-        self._windows = {
+        self._decided = {
             item: self._audit(item, [unit.iso_week for unit in units[item]], history)
             for item in EDMONDSON_ITEMS
         }
+        # The decisions to keep for the next digest.
+        self.records = [d.record for d in self._decided.values() if d.record is not None]
         # The items answered in each week: its askings.
         self._asked: dict[str, list[int]] = defaultdict(list)
         for item, blocks in self._blocks.items():
             for week in blocks:
                 self._asked[week].append(item)
-            for block_weeks in self._windows[item]:  # published before retention took the answers
-                if block_weeks[-1] not in blocks:
-                    self._asked[block_weeks[-1]].append(item)
+            for week in self._decided[item].gone:  # published before retention took the answers
+                self._asked[week].append(item)
         self._not_asked = [
             ItemScore(item, statement, item in REVERSE_SCORED, None)
             for item, statement in EDMONDSON_ITEMS.items()
@@ -76,11 +74,9 @@ class SafetyItems:
             and (members := frozenset(member for member, _ in scores))
         ]
 
-    def _audit(
-        self, item: int, weeks: list[str], history: PersonHistory
-    ) -> dict[tuple[str, ...], tuple[str, ...]]:
-        """Return the window of askings published for each block of the item that reached k."""
-        decisions = decide(
+    def _audit(self, item: int, weeks: list[str], history: PersonHistory) -> Decisions:
+        """Return the window of askings and score published for each block that reached k."""
+        return decide(
             measure=f"item {item}",
             blocks=self._blocks[item].values(),
             unit_weeks=weeks,
@@ -89,10 +85,6 @@ class SafetyItems:
             value_of=lambda window: self._value(item, window),
             kept=history.audits.get(f"item {item}"),
         )
-        if decisions.record is not None:
-            self.records.append(decisions.record)
-        self._values[item] = decisions.values
-        return decisions.windows
 
     def _value(self, item: int, weeks: tuple[str, ...]) -> float:
         """Return the item's mean over its answers in the weeks, reverse-scored where it is."""
@@ -143,18 +135,17 @@ class SafetyItems:
         standing = standing_at(
             self._blocks[item], latest, k=self.k, max_weeks=ITEM_POOL_WEEKS, what=f"item {item}"
         )
+        decided = self._decided[item]
         if standing.block is None:  # answers gone (retention), the score published before stays
-            for block_weeks, window in self._windows[item].items():
-                if block_weeks[-1] == latest:
-                    value = self._values[item][block_weeks]
-                    return ItemScore(item, statement, reverse, value, window)
-            return ItemScore(item, statement, reverse, None, (latest,), standing.reason)
-        if not standing.shown:
-            return ItemScore(item, statement, reverse, None, (latest,), standing.reason)
-        window = self._windows[item].get(standing.block.weeks)
-        if window is None:
-            return ItemScore(item, statement, reverse, None, (latest,), REVEALS_SOMEONE)
-        value = self._values[item][standing.block.weeks]
+            published = decided.published_before_retention(latest)
+            reason = standing.reason
+        elif not standing.shown:
+            published, reason = None, standing.reason
+        else:
+            published, reason = decided.published(standing.block.weeks), REVEALS_SOMEONE
+        if published is None:
+            return ItemScore(item, statement, reverse, None, (latest,), reason)
+        window, value = published
         return ItemScore(item, statement, reverse, value, window)
 
     def index(self, week: str) -> Figure:

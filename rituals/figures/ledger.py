@@ -12,17 +12,12 @@ import json
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
-from rituals.clock import week_monday
-from rituals.figures.audit import Audit, Equation, first_published, widenings
+from rituals.clock import week_number
+from rituals.figures.audit import Audit, Equation
 from rituals.figures.pooling import Block, weeks_spanned
 from storage.models_figures import FigureAudit
 
 Weeks = tuple[str, ...]
-
-
-def week_number(iso_week: str) -> int:
-    """Return a running number of the ISO week: consecutive weeks differ by one."""
-    return week_monday(iso_week).toordinal() // 7
 
 
 @dataclass(frozen=True)
@@ -31,7 +26,18 @@ class Decisions:
 
     windows: dict[Weeks, Weeks]
     values: dict[Weeks, float]
+    gone: dict[str, Weeks]  # last week → a kept block whose answers retention has removed
     record: FigureAudit | None  # what to keep for next time, None when nothing new was decided
+
+    def published(self, block_weeks: Weeks) -> tuple[Weeks, float] | None:
+        """Return the window and value published for a block, or None when it was withheld."""
+        window = self.windows.get(block_weeks)
+        return None if window is None else (window, self.values[block_weeks])
+
+    def published_before_retention(self, week: str) -> tuple[Weeks, float] | None:
+        """Return the window and value of a kept figure of the week whose answers are gone."""
+        block_weeks = self.gone.get(week)
+        return None if block_weeks is None else self.published(block_weeks)
 
 
 def decide(
@@ -53,6 +59,7 @@ def decide(
     through = week_number(kept.through_week) if cached is not None and kept else None
     windows: dict[Weeks, Weeks] = {}
     values: dict[Weeks, float] = {}
+    gone: dict[str, Weeks] = {}
     decided: list[tuple[Weeks, Weeks | None, float | None]] = []
     if cached is not None:  # blocks older than the history kept: their decisions stay
         current = {block.weeks for block in ordered}
@@ -61,6 +68,7 @@ def decide(
                 decided.append((weeks, window, value))
                 if window is not None and value is not None:
                     windows[weeks], values[weeks] = window, value
+                    gone[weeks[-1]] = weeks
     for block in ordered:
         last = block.weeks[-1]
         value = None
@@ -89,7 +97,7 @@ def decide(
             decisions=json.dumps(decided),
             equations=json.dumps(audit.state()),
         )
-    return Decisions(windows, values, record)
+    return Decisions(windows, values, gone, record)
 
 
 def first_block_before(kept: FigureAudit | None, week: str) -> str | None:
@@ -122,3 +130,29 @@ def _resume(
     if not expected <= set(decided) or still_held - expected:
         return None, Audit()  # the history changed under the record: replay it
     return decided, Audit.from_state(json.loads(kept.equations))
+
+
+def widenings(
+    weeks: Sequence[str], earlier: Sequence[str], *, fits: Callable[[str], bool]
+) -> list[tuple[str, ...]]:
+    """Return the window of weeks, then the same window widened by each earlier week that fits."""
+    windows = [tuple(weeks)]
+    for start in range(len(earlier) - 1, -1, -1):
+        if not fits(earlier[start]):
+            break
+        windows.append((*earlier[start:], *weeks))
+    return windows
+
+
+def first_published(
+    audit: Audit,
+    windows: Iterable[tuple[str, ...]],
+    *,
+    equation_of: Callable[[tuple[str, ...]], Equation],
+    week_number: int,
+) -> tuple[str, ...] | None:
+    """Return the first window whose figure the audit admits (and publish it), or None."""
+    for window in windows:
+        if audit.admit(equation_of(window), week_number=week_number):
+            return window
+    return None

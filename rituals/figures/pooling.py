@@ -14,7 +14,7 @@ The rules, in the order they protect people:
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from rituals.clock import week_monday
+from rituals.clock import week_number
 
 
 @dataclass(frozen=True)
@@ -43,7 +43,7 @@ class Block:
 
 def weeks_spanned(first: str, last: str) -> int:
     """Return how many calendar weeks first..last covers, both included."""
-    return (week_monday(last) - week_monday(first)).days // 7 + 1
+    return week_number(last) - week_number(first) + 1
 
 
 def pool_units(units: Sequence[Unit], *, k: int, max_weeks: int) -> list[Block]:
