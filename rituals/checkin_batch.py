@@ -27,6 +27,7 @@ from rituals.context import RitualScope, require_open
 from rituals.errors import HavenError, InvalidAnswer, NotFound
 from rituals.metrics import ANSWERS_RECORDED, ANSWERS_REFUSED
 from rituals.ports import NotifierRegistry
+from rituals.texts import BROKEN_CHARACTER
 from storage.models import Answer, Member, Occurrence
 from storage.write_transaction import begin_writing
 
@@ -69,7 +70,7 @@ def refusal(error: Exception) -> UnstorableText:
     """Return the line that tells a person why the database refused their answer."""
     detail = str(getattr(error, "orig", None) or error)
     if isinstance(error, UnicodeError) or "surrogate" in detail:
-        what = "a broken character (a lone surrogate)"
+        what = BROKEN_CHARACTER
     elif "NUL" in detail or "0x00" in detail:
         what = "a NUL character"
     else:

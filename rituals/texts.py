@@ -8,6 +8,7 @@ MAX_TEXT_LENGTH = 2000  # every form that takes a story, an answer or a reply sa
 MAX_WORD_LENGTH = 280  # the check-in's "one word or one sentence", on every platform
 CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")  # not storable (NUL) or invisible; \t and \n stay
 BLANK_LINES = re.compile(r"\n{3,}")
+BROKEN_CHARACTER = "a broken character (a lone surrogate)"  # what no database can store
 
 
 def clean_text(text: object) -> str | None:

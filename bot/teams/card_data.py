@@ -6,7 +6,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
 from rituals.errors import InvalidAnswer
-from rituals.texts import MAX_TEXT_LENGTH
+from rituals.texts import BROKEN_CHARACTER, MAX_TEXT_LENGTH
 
 MAX_ROW_ID = 2**63 - 1  # the largest key SQLite and PostgreSQL hold
 ASCII_NUMBER = re.compile(r"^[0-9]{1,19}$")
@@ -105,10 +105,7 @@ def _explain(error: Exception) -> str:
     if field == "mood":
         return "A mood is a whole number from 1 to 5; please pick one on the card."
     if first["type"] == "string_unicode":
-        return (
-            f"Your {what} was not stored: the text contains a broken character "
-            "(a lone surrogate). Please type it again."
-        )
+        return f"Your {what} was not stored: the text contains {BROKEN_CHARACTER}. Please type it again."
     if first["type"] == "string_too_long":
         limit = first.get("ctx", {}).get("max_length")
         return f"The {what} is too long: at most {limit} characters, please shorten it."
