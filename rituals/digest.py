@@ -41,6 +41,7 @@ class DigestDocument:
     team_id: int
     team: str
     iso_week: str
+    final: bool  # the week has ended and its rounds have closed: every figure is decided
     k_numbers: int
     k_texts: int
     invited: int  # invitations of the week, counted live (not a figure of anyone's answers)
@@ -165,6 +166,7 @@ def document_of(series: TeamSeries, week: str) -> DigestDocument:
         team_id=team.id,
         team=team.name,
         iso_week=week,
+        final=series.final(week),
         k_numbers=series.k,
         k_texts=series.k_texts,
         invited=rituals.invited if (rituals := aggregates.rituals.get(week)) else 0,

@@ -28,6 +28,7 @@ from sqlmodel import Session
 from rituals import jobs
 from rituals.context import answer_window
 from rituals.digest_delivery import deliver_due_digests_job
+from rituals.headlines import keep_headlines_job
 from rituals.scheduling import cron_trigger
 from storage.db import normalize_url, session_scope
 from storage.occurrences import active_rituals
@@ -43,6 +44,8 @@ SYNC_MINUTES = 5
 DIGEST_JOB_ID = "haven:digests"
 DIGEST_MINUTES = 5
 PRIVACY_JOB_ID = "haven:privacy"
+HEADLINES_JOB_ID = "haven:headlines"
+HEADLINES_MINUTES = 15
 
 # Ritual job ids to keep, for schedulers synced before start() (see _remove_stale_jobs_at_start).
 _wanted_at_start: "WeakKeyDictionary[BaseScheduler, set[str]]" = WeakKeyDictionary()
@@ -118,6 +121,12 @@ def _add_housekeeping_jobs(scheduler: BaseScheduler) -> None:
             DIGEST_MINUTES,
             DIGEST_JOB_ID,
             "send each leader's weekly digest once",
+        ),
+        (
+            keep_headlines_job,
+            HEADLINES_MINUTES,
+            HEADLINES_JOB_ID,
+            "keep each team's figures of the week that became final",
         ),
     )
     for function, minutes, job_id, purpose in housekeeping:

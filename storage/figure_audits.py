@@ -1,9 +1,13 @@
-"""Read and keep the publication audit's records of a team."""
+"""Read and keep the publication audit's records of a team, and the headlines it published."""
+
+import json
+from collections.abc import Sequence
 
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, select
+from sqlmodel import Session, col, delete, select
 
-from storage.models_figures import FigureAudit
+from storage.models import Occurrence, Ritual, Team
+from storage.models_figures import FigureAudit, PublishedWeek
 
 
 def audit_records(*, session: Session, team_id: int) -> dict[str, FigureAudit]:
@@ -26,6 +30,8 @@ def keep_audit_records(
             row = FigureAudit(team_id=team_id, measure=record.measure, through_week="")
         if row.through_week == record.through_week and row.decisions == record.decisions:
             continue
+        if row.decisions and not _extends(record.decisions, row.decisions):
+            forget_published_weeks(session=session, team_id=team_id)  # decided again: re-read
         row.through_week = record.through_week
         row.decisions = record.decisions
         row.equations = record.equations
@@ -34,3 +40,56 @@ def keep_audit_records(
                 session.add(row)
         except IntegrityError:  # another process kept the same decisions first
             continue
+
+
+def _extends(new: str, old: str) -> bool:
+    """Return whether new decisions keep every old one as it was (adding others is fine)."""
+    kept = {json.dumps(entry) for entry in json.loads(new)}
+    return all(json.dumps(entry) in kept for entry in json.loads(old))
+
+
+def published_weeks(*, session: Session, team_ids: Sequence[int], iso_week: str) -> dict[int, str]:
+    """Return the kept headline figures (JSON) of the week, by team, for the teams given."""
+    rows = session.exec(
+        select(PublishedWeek.team_id, PublishedWeek.figures).where(
+            PublishedWeek.iso_week == iso_week, col(PublishedWeek.team_id).in_(team_ids)
+        )
+    ).all()
+    return dict(rows)
+
+
+def keep_published_week(*, session: Session, team_id: int, iso_week: str, figures: str) -> None:
+    """Keep a team's headline figures of a final week, unless they are kept already."""
+    try:
+        with session.begin_nested():
+            session.add(PublishedWeek(team_id=team_id, iso_week=iso_week, figures=figures))
+    except IntegrityError:  # kept by another request first: the same final figures
+        pass
+
+
+def forget_published_weeks(*, session: Session, team_id: int) -> None:
+    """Drop a team's kept headlines, for the next reading to compute them again."""
+    session.exec(delete(PublishedWeek).where(col(PublishedWeek.team_id) == team_id))
+
+
+def team_timezones(*, session: Session) -> list[str]:
+    """Return every time zone some team lives in."""
+    return list(session.exec(select(Team.timezone).distinct()).all())
+
+
+def teams_awaiting_headline(*, session: Session, timezone: str, iso_week: str) -> list[int]:
+    """Return the teams of a time zone with no kept headline of the week and no round open by then."""
+    kept = select(PublishedWeek.team_id).where(PublishedWeek.iso_week == iso_week)
+    still_open = (
+        select(Ritual.team_id)
+        .join(Occurrence, col(Occurrence.ritual_id) == Ritual.id)
+        .where(Occurrence.status == "open", col(Occurrence.iso_week) <= iso_week)
+    )
+    return list(
+        session.exec(
+            select(Team.id)
+            .where(Team.timezone == timezone)
+            .where(col(Team.id).not_in(kept), col(Team.id).not_in(still_open))
+            .order_by(col(Team.id))
+        ).all()
+    )

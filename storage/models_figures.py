@@ -21,3 +21,19 @@ class FigureAudit(SQLModel, table=True):
     decisions: str = Field(sa_column=Column(Text, nullable=False))
     # JSON: [[[member id, weight], ...], week number last published], within the horizon.
     equations: str = Field(sa_column=Column(Text, nullable=False))
+
+
+class PublishedWeek(SQLModel, table=True):
+    """The headline figures of one team's final week, as its digest published them.
+
+    A final week's figures never change (the audit's decisions are kept), so pages that show
+    many teams read them from here instead of computing every team's digest again.
+    """
+
+    __table_args__ = (UniqueConstraint("team_id", "iso_week"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: int = Field(foreign_key="team.id", index=True)
+    iso_week: str = Field(max_length=8)
+    # JSON: {figure name: {"label", "unit", "current", "change", "trend"}} for the headline.
+    figures: str = Field(sa_column=Column(Text, nullable=False))

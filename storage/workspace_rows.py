@@ -17,7 +17,7 @@ from storage.models import (
     Workspace,
 )
 from storage.models_digest import DigestDelivery, DigestSettings, LeaderCommitment, LeaderProfile
-from storage.models_figures import FigureAudit
+from storage.models_figures import FigureAudit, PublishedWeek
 from storage.models_privacy import TeamRetention, WorkspaceErasure
 from storage.models_rollups import TeamItemRollup, TeamWeekRollup
 from storage.models_slack import SlackUser
@@ -61,6 +61,7 @@ def delete_workspace_rows(*, session: Session, workspace: Workspace) -> int:
             delete(table).where(col(table.team_id).in_(team_ids))  # type: ignore[attr-defined]
             for table in (
                 FigureAudit,
+                PublishedWeek,
                 TeamWeekRollup,
                 TeamItemRollup,
                 DigestSettings,

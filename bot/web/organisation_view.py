@@ -9,8 +9,9 @@ from sqlmodel import Session
 from bot.digest_format import value_text
 from bot.web.charts import ChartWeek, trend_svg
 from rituals.clock import local_iso_week, previous_weeks, utcnow
-from rituals.digest import DigestDocument, iter_digests, last_complete_week
+from rituals.digest import last_complete_week
 from rituals.figures.model import Metric
+from rituals.headlines import Headline, latest_headlines
 from storage.models import Team
 
 WEEKS = 8  # the digest's trend: the last closed week and the seven before it
@@ -57,7 +58,7 @@ def _cell(metric: Metric) -> Cell:
     return Cell(text=value_text(metric, figure.value), value=figure.value)
 
 
-def _month_change(latest: DigestDocument, month_ago: str) -> Cell:
+def _month_change(latest: Headline, month_ago: str) -> Cell:
     now = latest.safety.current
     then = next((p for p in latest.safety.trend if p.last_week == month_ago), None)
     if now.value is None or then is None:
@@ -82,7 +83,8 @@ def organisation_page(*, session: Session, teams: list[Team], sort: str) -> Orga
     """Build the Organisation page from each team's digest of the last closed week.
 
     The chart and the change since last month come from the safety index's trend in those same
-    documents: the figures the digest itself draws, so only weeks that passed k.
+    documents: the figures the digest itself draws, so only weeks that passed k. Headlines of a
+    final week are read as kept (rituals/headlines.py), so only teams not yet read are computed.
     """
     sort = sort if sort in SORTS else "team"
     zone = teams[0].timezone if teams else "UTC"
@@ -90,17 +92,13 @@ def organisation_page(*, session: Session, teams: list[Team], sort: str) -> Orga
     weeks = previous_weeks(last, WEEKS)
     rows = []
     shown_by_week: dict[str, list[float]] = defaultdict(list)
-    team_ids = [t.id for t in teams if t.id is not None]
-    documents = (
-        iter_digests(session=session, first_week=last, last_week=last, team_ids=team_ids)
-        if team_ids
-        else iter(())
-    )
-    for latest in documents:
+    names = {t.id: t.name for t in teams if t.id is not None}
+    headlines = latest_headlines(session=session, team_ids=list(names), iso_week=last)
+    for team_id, latest in headlines.items():
         rows.append(
             TeamRow(
-                team_id=latest.team_id,
-                team=latest.team,
+                team_id=team_id,
+                team=names[team_id],
                 participation=_cell(latest.participation),
                 mood=_cell(latest.mood),
                 sentiment=_cell(latest.sentiment),

@@ -107,6 +107,10 @@ class TeamSeries:
         """Return the seven item scores as they stood at the end of the week (computed once)."""
         return self.safety.items_at(week)
 
+    def final(self, week: str) -> bool:
+        """Return whether every figure of the week is decided (none waits for the week to end)."""
+        return all(self.finality.reason(week, name) is None for name in FIGURES)
+
     # Figures as they stood at the end of one week.
 
     def figure(self, name: str, week: str) -> Figure:

@@ -26,7 +26,7 @@ async def test_healthz_reports_database_platforms_and_scheduler(database_url, no
             "scheduler": "running",
         }
         jobs = {job.id for job in app[STATE].scheduler.get_jobs()}
-        assert {"haven:sweep", "haven:sync", "haven:digests"} <= jobs
+        assert {"haven:sweep", "haven:sync", "haven:digests", "haven:headlines"} <= jobs
     finally:
         await client.close()
     assert not app[STATE].scheduler.running

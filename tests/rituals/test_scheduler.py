@@ -30,6 +30,7 @@ from rituals.context import RitualScope
 from rituals.messages import CheckinPrompt, Reminder, RoundSummary
 from rituals.scheduler import (
     DIGEST_JOB_ID,
+    HEADLINES_JOB_ID,
     PRIVACY_JOB_ID,
     SWEEP_JOB_ID,
     SYNC_JOB_ID,
@@ -47,7 +48,7 @@ def ritual_deliveries(console):
     return [d for d in console.deliveries if type(d.message).__name__ != "DigestMessage"]
 
 
-HAVEN_JOBS = {SWEEP_JOB_ID, SYNC_JOB_ID, DIGEST_JOB_ID, PRIVACY_JOB_ID}
+HAVEN_JOBS = {SWEEP_JOB_ID, SYNC_JOB_ID, DIGEST_JOB_ID, PRIVACY_JOB_ID, HEADLINES_JOB_ID}
 CHECKIN = "55 9 * * mon"  # Mondays 09:55 in the team's time zone
 FIRE = datetime(2026, 11, 23, 8, 55, tzinfo=UTC)  # Monday 23 November 2026, 09:55 in Berlin (CET)
 WINDOW = timedelta(hours=4)  # the check-in's default answer window
