@@ -55,15 +55,22 @@ def headline_of(document: DigestDocument) -> Headline:
 
 
 def latest_headlines(
-    *, session: Session, team_ids: Sequence[int], iso_week: str, now: datetime | None = None
+    *,
+    session: Session,
+    team_ids: Sequence[int],
+    iso_week: str,
+    now: datetime | None = None,
+    compute_at_most: int | None = None,
 ) -> dict[int, Headline]:
     """Return the week's headline of each team given: kept ones read, the others computed.
 
     A headline is kept only once its week is final, so a week still open is computed each time.
+    With compute_at_most, teams beyond that many not kept yet are left out (for the caller to
+    say they are on their way) instead of computed.
     """
     kept = published_weeks(session=session, team_ids=team_ids, iso_week=iso_week)
     headlines = {team_id: _decoded(team_id, iso_week, text) for team_id, text in kept.items()}
-    missing = [team_id for team_id in team_ids if team_id not in kept]
+    missing = [team_id for team_id in team_ids if team_id not in kept][:compute_at_most]
     if missing:
         for document in iter_digests(
             session=session, first_week=iso_week, last_week=iso_week, team_ids=missing, now=now

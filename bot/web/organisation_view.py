@@ -15,6 +15,10 @@ from rituals.headlines import Headline, latest_headlines
 from storage.models import Team
 
 WEEKS = 8  # the digest's trend: the last closed week and the seven before it
+# Teams whose headline is not kept yet that one page view computes; the background job keeps
+# the others within its interval (rituals/scheduler.py HEADLINES_MINUTES).
+COMPUTED_PER_VIEW = 25
+PENDING = "being computed: the figures of this week appear within a quarter of an hour"
 SORTS = ("team", "participation", "mood", "sentiment", "safety", "safety_change")
 
 
@@ -49,6 +53,7 @@ class OrganisationPage:
     sort: str
     chart_svg: str
     chart_rows: tuple[tuple[ChartWeek, int], ...]
+    pending: int  # teams whose figures of the week are still being computed
 
 
 def _cell(metric: Metric) -> Cell:
@@ -93,7 +98,12 @@ def organisation_page(*, session: Session, teams: list[Team], sort: str) -> Orga
     rows = []
     shown_by_week: dict[str, list[float]] = defaultdict(list)
     names = {t.id: t.name for t in teams if t.id is not None}
-    headlines = latest_headlines(session=session, team_ids=list(names), iso_week=last)
+    headlines = latest_headlines(
+        session=session, team_ids=list(names), iso_week=last, compute_at_most=COMPUTED_PER_VIEW
+    )
+    pending = [team_id for team_id in names if team_id not in headlines]
+    waiting = Cell(text="…", value=None, note=PENDING)
+    rows.extend(TeamRow(team_id, names[team_id], *([waiting] * 5)) for team_id in pending)
     for team_id, latest in headlines.items():
         rows.append(
             TeamRow(
@@ -129,5 +139,10 @@ def organisation_page(*, session: Session, teams: list[Team], sort: str) -> Orga
         tick="{:.0f}",
     )
     return OrganisationPage(
-        week=last, rows=tuple(_sorted(rows, sort)), sort=sort, chart_svg=str(svg), chart_rows=chart
+        week=last,
+        rows=tuple(_sorted(rows, sort)),
+        sort=sort,
+        chart_svg=str(svg),
+        chart_rows=chart,
+        pending=len(pending),
     )

@@ -6,8 +6,10 @@ from html import unescape
 from sqlmodel import Session
 
 from bot.digest_format import figure_text, value_text
+from bot.web import organisation_view
 from rituals.clock import previous_weeks
 from rituals.digest import build_digest, iter_digests
+from rituals.headlines import keep_latest_headlines
 from tests.bot.web.conftest import Dashboard
 
 ROW = re.compile(
@@ -100,3 +102,20 @@ async def test_team_page_shows_what_leaders_said_and_the_no_signal_share(
     assert re.findall(r"After the digest of (\d{4}-W\d{2})", html) == expected
     assert "“Close every meeting five minutes early.”" in html
     assert f"{documents[-1].no_signal_share:.0%} of texts carried no signal" in html
+
+
+async def test_organisation_page_says_which_teams_are_still_being_computed(
+    dashboard: Dashboard, monkeypatch
+) -> None:
+    monkeypatch.setattr(organisation_view, "COMPUTED_PER_VIEW", 1)
+    await dashboard.sign_in("U0HADM")
+    first = unescape(await (await dashboard.client.get("/app/organisation")).text())
+    assert "The figures of 1 team for" in first
+    assert first.count(f'title="{organisation_view.PENDING}">…</td>') == 5
+    shown_first = re.findall(r'<a href="/app/teams/(\d+)">', first)
+    second = unescape(await (await dashboard.client.get("/app/organisation")).text())
+    assert "The figures of 1 team for" not in second  # the first view kept the other's
+    keep_latest_headlines(engine=dashboard.engine)
+    third = unescape(await (await dashboard.client.get("/app/organisation")).text())
+    assert "still being computed" not in third and "…</td>" not in third
+    assert sorted(re.findall(r'<a href="/app/teams/(\d+)">', third)) == sorted(shown_first)
