@@ -12,6 +12,12 @@ from storage.models import RITUAL_KINDS, HavenAdmin, Member, Ritual, Team, Works
 from storage.occurrences import rituals_of_team
 from storage.teams import find_team, find_team_by_channel, get_or_create_workspace, upsert_member
 
+KIND_LABELS = {  # how every surface names a ritual kind
+    "checkin": "Meeting check-in",
+    "failure_celebration": "Failure celebration",
+    "anonymous_feedback": "Anonymous feedback",
+    "safety_pulse": "Safety pulse",
+}
 DEFAULT_SCHEDULES = {
     "checkin": "55 9 * * mon",
     "failure_celebration": "0 15 * * fri",

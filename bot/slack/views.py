@@ -4,18 +4,13 @@ from typing import Any
 
 from bot.slack import ids
 from bot.slack.kit import context, escape, input_block, modal, option, section, text_input
+from rituals.admin import KIND_LABELS
 from rituals.messages import MOOD_LABELS
 from rituals.next_step import MAX_COMMITMENT_LENGTH
 from rituals.texts import MAX_WORD_LENGTH
 from storage.models import RITUAL_KINDS, Ritual
 
 View = dict[str, Any]
-KIND_LABELS = {
-    "checkin": "Meeting check-in",
-    "failure_celebration": "Failure celebration",
-    "anonymous_feedback": "Anonymous feedback",
-    "safety_pulse": "Safety pulse",
-}
 
 
 def notice(title: str, text: str) -> View:

@@ -4,7 +4,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from bot.teams.cards import Card, card, execute, note, run, show_card, text, title, typed
-from rituals.admin import DEFAULT_SCHEDULES
+from rituals.admin import DEFAULT_SCHEDULES, KIND_LABELS
 from rituals.scheduling import WEEKDAYS
 from storage.models import RITUAL_KINDS, Ritual, Team
 from storage.models_teams import TeamsRosterMember
@@ -22,12 +22,6 @@ COMMANDS = (
     ("retention", "How long the team's answers are kept; `retention DAYS` sets it."),
     ("dashboard", "A one-time link to your dashboard: your teams over time (leaders and admins)."),
 )
-KIND_TITLES = {
-    "checkin": "Meeting check-in",
-    "failure_celebration": "Failure celebration",
-    "anonymous_feedback": "Anonymous feedback",
-    "safety_pulse": "Safety pulse",
-}
 
 
 def _input(input_id: str, label: str, value: str = "", **extra: Any) -> dict[str, Any]:
@@ -148,7 +142,7 @@ def rituals_card(*, team: Team, rituals: Sequence[Ritual]) -> Card:
                 "items": [
                     typed(
                         run(f"{ritual.id}. {ritual.name}", weight="Bolder"),
-                        f" ({KIND_TITLES.get(ritual.kind, ritual.kind)}) {ritual.schedule}{state}",
+                        f" ({KIND_LABELS.get(ritual.kind, ritual.kind)}) {ritual.schedule}{state}",
                     ),
                     {
                         "type": "ActionSet",
@@ -162,7 +156,7 @@ def rituals_card(*, team: Team, rituals: Sequence[Ritual]) -> Card:
             }
         )
     kinds = [
-        (kind, f"{KIND_TITLES[kind]} (default `{DEFAULT_SCHEDULES[kind]}`)")
+        (kind, f"{KIND_LABELS[kind]} (default `{DEFAULT_SCHEDULES[kind]}`)")
         for kind in RITUAL_KINDS
     ]
     add_form = [_choices("kind", "Ritual", kinds, "checkin"), *_ritual_fields(None)]

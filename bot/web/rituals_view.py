@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 from sqlmodel import Session, col, select
 
 from rituals import admin
+from rituals.admin import KIND_LABELS
 from rituals.clock import to_local, utcnow
 from rituals.errors import InvalidAnswer
 from rituals.lifecycle import open_occurrence
@@ -15,12 +16,6 @@ from rituals.team_config.cron import cron_problem
 from storage.models import Member, Ritual, Team
 from storage.occurrences import rituals_of_team
 
-KIND_LABELS = {
-    "checkin": "Meeting check-in",
-    "failure_celebration": "Failure celebration",
-    "anonymous_feedback": "Anonymous feedback",
-    "safety_pulse": "Safety pulse",
-}
 LOOK_AHEAD = timedelta(days=40)  # the sparsest default schedule fires once a month
 
 
