@@ -41,7 +41,7 @@ from bot.web.links import mint_link
 from rituals.clock import local_iso_week, utcnow, week_monday
 from rituals.digest import last_complete_week
 from rituals.headlines import keep_latest_headlines
-from storage.db import normalize_url
+from storage.db import get_engine, normalize_url
 from storage.migrate import upgrade
 
 KEY = "bench-dashboard-key-0123456789abcdef"
@@ -80,7 +80,7 @@ def summary(name: str, seconds: list[float], aim: float) -> str:
 async def measure(url: str, args: argparse.Namespace) -> None:
     """Serve the app, sign an admin in and time both pages."""
     settings = Settings(DATABASE_URL=url, HAVEN_DASHBOARD_KEY=KEY)  # type: ignore[call-arg]
-    engine = create_engine(normalize_url(url))
+    engine = get_engine(url)  # Haven's own engine: WAL and its pragmas on SQLite
     app = create_app(settings=settings, engine=engine, schedule=False)
     async with TestClient(TestServer(app, host="127.0.0.1")) as client:
         link = mint_link(

@@ -48,7 +48,7 @@ from digest_data import Shape, load
 from rituals.digest import iter_digests
 from rituals.figures.series import weeks_read
 from storage.aggregates import iter_team_aggregates
-from storage.db import normalize_url
+from storage.db import get_engine
 from storage.migrate import upgrade
 from storage.rollups import refresh_rollups
 
@@ -202,7 +202,7 @@ def main() -> None:
     url, remove = database(args.database)
     try:
         upgrade(url)
-        engine = create_engine(normalize_url(url))
+        engine = get_engine(url)  # Haven's own engine: WAL and its pragmas on SQLite
         loaded = load(engine=engine, shape=shape)
         labels = shape.week_labels()
         first, last = labels[0], labels[-1]

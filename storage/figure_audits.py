@@ -23,23 +23,45 @@ def keep_audit_records(
     records: list[FigureAudit],
     stored: dict[str, FigureAudit],
 ) -> None:
-    """Store the team's newer audit records over those it has (as read by audit_records)."""
-    for record in records:
-        row = stored.get(record.measure)
-        if row is None:
-            row = FigureAudit(team_id=team_id, measure=record.measure, through_week="")
-        if row.through_week == record.through_week and row.decisions == record.decisions:
-            continue
-        if row.decisions and not _extends(record.decisions, row.decisions):
-            forget_published_weeks(session=session, team_id=team_id)  # decided again: re-read
-        row.through_week = record.through_week
-        row.decisions = record.decisions
-        row.equations = record.equations
-        try:
-            with session.begin_nested():
-                session.add(row)
-        except IntegrityError:  # another process kept the same decisions first
-            continue
+    """Store the team's newer audit records over those it has (as read by audit_records).
+
+    All in one savepoint; when another process kept some of them first, record by record.
+    """
+    newer = [record for record in records if _newer(record, stored.get(record.measure))]
+    if not newer:
+        return
+    try:
+        with session.begin_nested():
+            for record in newer:
+                _keep(session, team_id, record, stored.get(record.measure))
+    except IntegrityError:
+        for record in newer:
+            try:
+                with session.begin_nested():
+                    _keep(session, team_id, record, stored.get(record.measure))
+            except IntegrityError:  # another process kept the same decisions first
+                continue
+
+
+def _newer(record: FigureAudit, row: FigureAudit | None) -> bool:
+    """Return whether a record says more than the row kept for its measure."""
+    return row is None or (row.through_week, row.decisions) != (
+        record.through_week,
+        record.decisions,
+    )
+
+
+def _keep(session: Session, team_id: int, record: FigureAudit, row: FigureAudit | None) -> None:
+    """Write one record over its measure's row (a new row when there is none)."""
+    if row is None:
+        row = FigureAudit(team_id=team_id, measure=record.measure, through_week="")
+    elif row.decisions and not _extends(record.decisions, row.decisions):
+        forget_published_weeks(session=session, team_id=team_id)  # decided again: re-read
+    row.through_week = record.through_week
+    row.decisions = record.decisions
+    row.equations = record.equations
+    session.add(row)
+    session.flush()
 
 
 def _extends(new: str, old: str) -> bool:

@@ -151,3 +151,28 @@ def test_the_headlines_job_keeps_every_final_week_once_and_leaves_open_ones_for_
         session.commit()
         assert keep_latest_headlines(engine=engine) == 1
     assert kept_weeks(session) == [(team, LAST) for team in teams]
+
+
+def test_records_kept_first_by_another_process_are_skipped_and_the_rest_kept(session, engine):
+    team = a_team_with_six_weeks(session)
+
+    def record(measure: str) -> FigureAudit:
+        return FigureAudit(measure=measure, through_week=LAST, decisions="[]", equations="[]")
+
+    with Session(engine) as other:
+        other_stored = audit_records(session=other, team_id=team)  # read before the first keeps
+        keep_audit_records(
+            session=session,
+            team_id=team,
+            records=[record("mood")],
+            stored=audit_records(session=session, team_id=team),
+        )
+        session.commit()
+        keep_audit_records(
+            session=other,
+            team_id=team,
+            records=[record("mood"), record("sentiment")],
+            stored=other_stored,
+        )
+        other.commit()
+    assert sorted(audit_records(session=session, team_id=team)) == ["mood", "sentiment"]
