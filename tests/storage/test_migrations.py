@@ -26,6 +26,7 @@ EXPECTED_TABLES = {
     "teamweekrollup",
     "teamitemrollup",
     "figureaudit",
+    "publishedweek",
     "havenadmin",
     "digestsettings",
     "leaderprofile",
