@@ -26,6 +26,8 @@ EXPECTED_TABLES = {
     "teamweekrollup",
     "teamitemrollup",
     "figureaudit",
+    "outboxmessage",
+    "outboxlease",
     "havenadmin",
     "digestsettings",
     "leaderprofile",
