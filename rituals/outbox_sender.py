@@ -33,7 +33,7 @@ from storage.models_outbox import OutboxMessage
 
 log = logging.getLogger(__name__)
 
-CLAIM_SECONDS = 120  # a claim older than this was abandoned (its sender died): the row is doubtful
+CLAIM_SECONDS = 60  # a claim older than this was abandoned (its sender died): the row is doubtful
 CALL_TIMEOUT_SECONDS = 60.0  # every platform call ends by then; the row is then doubtful
 BACKOFF_BASE_SECONDS = 2.0
 BACKOFF_MAX_SECONDS = 300.0

@@ -13,6 +13,8 @@ PER_MINUTE: Mapping[str, int] = {
     "chat.postEphemeral": 100,
     "conversations.open": 50,
     "conversations.members": 100,
+    "conversations.history": 50,
+    "conversations.replies": 50,
     "users.info": 100,
     "views.open": 100,
     "views.publish": 100,
