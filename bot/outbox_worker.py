@@ -20,6 +20,7 @@ from rituals.errors import HavenError
 from rituals.metrics import OUTBOX_DEPTH, OUTBOX_OLDEST
 from rituals.outbox_sender import (
     CALL_TIMEOUT_SECONDS,
+    CLAIM_SECONDS,
     Claimed,
     Outcome,
     attempt,
@@ -32,7 +33,6 @@ from storage.outbox_leases import give_back_lease, outbox_counts, take_lease
 
 log = logging.getLogger(__name__)
 
-LEASE_SECONDS = 30.0
 BATCH = 32
 CONCURRENCY = 16
 IDLE_SECONDS = 1.0
@@ -72,6 +72,7 @@ class OutboxWorker:
         batch: int = BATCH,
         idle_seconds: float = IDLE_SECONDS,
         call_timeout: float = CALL_TIMEOUT_SECONDS,
+        claim_seconds: float = CLAIM_SECONDS,
     ) -> None:
         self.engine = engine
         self.notifiers = notifiers
@@ -80,6 +81,8 @@ class OutboxWorker:
         self.batch = batch
         self.idle_seconds = idle_seconds
         self.call_timeout = call_timeout
+        self.claim_seconds = claim_seconds
+        self.lease_seconds = claim_seconds / 2  # renewed every third of it while sending
         self._slots = asyncio.Semaphore(concurrency)
         self._wake = asyncio.Event()
         self._senders: dict[tuple[str, str], asyncio.Task[None]] = {}
@@ -128,7 +131,7 @@ class OutboxWorker:
             workspace=workspace[1],
             holder=self.replica,
             now=utcnow(),
-            seconds=LEASE_SECONDS,
+            seconds=self.lease_seconds,
         )
 
     async def _send_workspace(self, workspace: tuple[str, str]) -> None:
@@ -144,6 +147,7 @@ class OutboxWorker:
                     now=utcnow(),
                     limit=self.batch,
                     workspace=workspace,
+                    claim_seconds=self.claim_seconds,
                 )
                 if not batch:
                     return
@@ -171,7 +175,7 @@ class OutboxWorker:
     async def _keep_lease(self, workspace: tuple[str, str], lost: asyncio.Event) -> None:
         """Renew the lease while sending; say when another replica has it (this one stops)."""
         while True:
-            await asyncio.sleep(LEASE_SECONDS / 3)
+            await asyncio.sleep(self.lease_seconds / 3)
             try:
                 held = await asyncio.to_thread(self._lease, workspace)
             except Exception:

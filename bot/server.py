@@ -116,6 +116,7 @@ async def start_outbox(app: web.Application) -> None:
         notifiers=state.notifiers,
         replica=state.replica,
         relay_key=state.settings.relay_key_bytes,
+        claim_seconds=state.settings.outbox_claim_seconds,
     )
     install_dispatcher(state.outbox.dispatcher)
     state.outbox_task = asyncio.create_task(state.outbox.run())

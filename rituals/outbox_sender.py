@@ -113,6 +113,7 @@ def claim_due(
     now: datetime,
     limit: int,
     workspace: tuple[str, str] | None = None,
+    claim_seconds: float = CLAIM_SECONDS,
 ) -> list[Claimed]:
     """Claim up to limit due rows (of one workspace), oldest first; expire those past give-up."""
     with Session(engine, expire_on_commit=False) as session:
@@ -142,7 +143,7 @@ def claim_due(
             row.doubtful = row.doubtful or abandoned
             row.attempts += 1
             row.first_attempt_at = row.first_attempt_at or now
-            row.claimed_by, row.claimed_until = replica, now + timedelta(seconds=CLAIM_SECONDS)
+            row.claimed_by, row.claimed_until = replica, now + timedelta(seconds=claim_seconds)
             session.add(row)
             reference = references.get(row.ref_from)
             claimed.append(

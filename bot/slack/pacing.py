@@ -41,8 +41,11 @@ class Pacer:
         burst_seconds: float = BURST_SECONDS,
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        scale: float = 1.0,
     ) -> None:
-        self.per_minute = dict(per_minute)
+        self.per_minute: dict[str, float] = {
+            method: limit * scale for method, limit in per_minute.items()
+        }
         self.burst_seconds = burst_seconds
         self.clock = clock
         self.sleep = sleep
