@@ -1,0 +1,64 @@
+"""The outbox in the core: messages survive the codec, keys refuse a second row, doubt is shown."""
+
+from datetime import UTC, datetime, timedelta
+
+from sqlmodel import select
+
+from rituals.messages import CheckinPrompt, FeedbackBatch, PulseItem, PulsePrompt
+from rituals.outbox import direct, enqueue
+from rituals.outbox_codec import decode, encode
+from rituals.outbox_sender import drain
+from rituals.ports import PersonAddress
+from storage.models_outbox import OutboxMessage
+
+NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+ANA = PersonAddress(platform="console", workspace="local", user_id="U1")
+
+
+def test_every_kind_of_value_survives_the_codec():
+    messages = [
+        CheckinPrompt(occurrence_id=3, question="How are you?", mode="shared", closes_at=NOW),
+        FeedbackBatch(
+            occurrence_id=4,
+            question="What?",
+            items=(("k1", "one"), ("k2", "two")),
+            replyable=frozenset({"k2"}),
+        ),
+        PulsePrompt(
+            occurrence_id=5, items=(PulseItem(number=2, statement="Safe."),), closes_at=NOW
+        ),
+    ]
+    for message in messages:
+        assert decode(encode(message)) == message
+    assert decode(encode(messages[0])).scale[5] == "Great"  # int keys stay ints
+
+
+def test_a_second_row_with_the_same_key_is_a_no_op(session):
+    prompt = CheckinPrompt(occurrence_id=3, question="?", mode="private", closes_at=NOW)
+    envelope = direct(key="occ:3:prompt:1", person=ANA, message=prompt, give_up_at=NOW)
+    enqueue(session, [envelope, envelope], now=NOW)
+    session.commit()
+    enqueue(session, [envelope], now=NOW)
+    session.commit()
+    assert len(session.exec(select(OutboxMessage)).all()) == 1
+
+
+async def test_a_doubtful_row_a_platform_cannot_look_up_is_kept_in_doubt_not_sent_again(
+    session, notifiers, console
+):
+    """Teams (and the console) have no history of the bot's messages: doubt is shown, not resent."""
+    prompt = CheckinPrompt(occurrence_id=3, question="?", mode="private", closes_at=NOW)
+    envelope = direct(
+        key="occ:3:prompt:1", person=ANA, message=prompt, give_up_at=NOW + timedelta(hours=1)
+    )
+    enqueue(session, [envelope], now=NOW)
+    row = session.exec(select(OutboxMessage)).one()
+    row.claimed_by, row.attempts = "a replica that died", 1
+    row.claimed_until = row.first_attempt_at = NOW  # its claim ran out unmarked
+    session.add(row)
+    session.commit()
+    await drain(session.get_bind(), notifiers, None, NOW + timedelta(minutes=2))
+    assert console.deliveries == []
+    session.expire_all()
+    kept = session.exec(select(OutboxMessage)).one()
+    assert kept.state == "in_doubt" and "not sent again" in kept.last_error
