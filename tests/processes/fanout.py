@@ -23,8 +23,9 @@ def add_team_due_now(
     people: list[str],
     from_channel: bool = False,
     fake: FakeSlack | None = None,
+    dm_open: bool = True,
 ) -> int:
-    """Add a team whose ritual fell due two minutes ago (DMs already opened); return the ritual id."""
+    """Add a team whose ritual fell due two minutes ago (DMs opened before, unless not); return its ritual id."""
     due = utcnow() - timedelta(minutes=2)
     with Session(get_engine(database_url)) as session:
         workspace = get_or_create_workspace(session=session, platform="slack", external_id=TEAM)
@@ -40,7 +41,7 @@ def add_team_due_now(
         for user in people:
             if not from_channel:
                 session.add(Member(team_id=team.id, platform_user_id=user, display_name=user))
-            if session.get(SlackUser, (TEAM, user)) is None:
+            if dm_open and session.get(SlackUser, (TEAM, user)) is None:
                 session.add(
                     SlackUser(
                         team_id=TEAM,

@@ -30,9 +30,7 @@ async def test_killed_in_the_middle_of_a_fan_out_every_member_gets_the_prompt_on
         ritual_id = add_team_due_now(
             database_url, name="Fan", channel="C0FAN", kind="anonymous_feedback", people=PEOPLE
         )
-        env = slack_env(
-            database_url=database_url, api_url=fake.url, HAVEN_OUTBOX_CLAIM_SECONDS="3"
-        )
+        env = slack_env(database_url=database_url, api_url=fake.url, HAVEN_OUTBOX_CLAIM_SECONDS="3")
         first = start_haven(env=env, log=tmp_path / "haven.log")
         served.append(first)
         await wait_until_up(first)
