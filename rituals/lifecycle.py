@@ -1,5 +1,6 @@
 """One life cycle for every ritual: open (prompt sent) → reminders → close with a summary → aggregate."""
 
+import asyncio
 import logging
 from datetime import datetime, timedelta
 
@@ -27,6 +28,8 @@ from storage.teams import active_members, upsert_member
 
 log = logging.getLogger(__name__)
 
+# A first roster of a large channel looks each person up (users.info, 100 a minute): be patient.
+ROSTER_TIMEOUT_SECONDS = 600.0
 SUMMARY_PATIENCE = timedelta(days=1)  # a round's summary is still worth posting a day late
 REMINDER_GRACE = timedelta(minutes=5)
 REMINDER_TEXT = {
@@ -90,8 +93,9 @@ async def open_occurrence(
 
 
 async def channel_roster(channel: ChannelAddress, notifiers: NotifierRegistry) -> list[Person]:
-    """Return the people in a team's channel, as its platform reports them."""
-    return await notifiers.for_platform(channel.platform).channel_members(channel=channel)
+    """Return the people in a team's channel, as its platform reports them, or time out."""
+    notifier = notifiers.for_platform(channel.platform)
+    return await asyncio.wait_for(notifier.channel_members(channel=channel), ROSTER_TIMEOUT_SECONDS)
 
 
 def _round_open_that_day(scope: RitualScope, scheduled_at: datetime) -> bool:

@@ -22,7 +22,7 @@ def take_lease(
         insert = postgresql_insert if engine.dialect.name == "postgresql" else sqlite_insert
         session.execute(
             insert(table)
-            .values(platform=platform, workspace=workspace, holder="", expires_at=now)
+            .values(platform=platform, workspace=workspace, holder="", expires_at=EPOCH)
             .on_conflict_do_nothing(index_elements=["platform", "workspace"])
         )
         taken = session.execute(

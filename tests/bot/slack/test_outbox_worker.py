@@ -14,6 +14,7 @@ from rituals.messages import Reminder
 from rituals.outbox import direct, enqueue, to_channel
 from rituals.ports import ChannelAddress, PersonAddress
 from storage.models_outbox import OutboxMessage
+from storage.outbox_leases import take_lease
 from tests.bot.slack.conftest import CHANNEL, TEAM
 
 REMINDER = Reminder(occurrence_id=1, ritual_kind="checkin", text="Still open.")
@@ -136,3 +137,28 @@ def dump(engine) -> list[tuple[str, str, int, str]]:
     with Session(engine) as session:
         rows = session.exec(select(OutboxMessage)).all()
         return [(r.key, r.state, r.attempts, r.last_error) for r in rows]
+
+
+async def test_a_workspace_leased_by_another_replica_is_left_to_it_and_its_queue_is_measured(
+    slack,
+):
+    assert take_lease(
+        slack.engine,
+        platform="slack",
+        workspace=TEAM,
+        holder="another-replica",
+        now=utcnow(),
+        seconds=60,
+    )
+    queue(slack.engine, "test:leased")
+    rounds = 0
+
+    def measured() -> bool:
+        nonlocal rounds
+        rounds += 1
+        return rounds > 40 and value("haven_outbox_depth") == 1
+
+    await run_worker(slack, measured)
+    assert row(slack.engine, "test:leased").state == "pending"
+    assert slack.fake.calls_to("chat.postMessage") == []  # only the lease holder sends there
+    assert value("haven_outbox_oldest_seconds") > 0
