@@ -117,7 +117,7 @@ def claim_due(
 ) -> list[Claimed]:
     """Claim up to limit due rows (of one workspace), oldest first; expire those past give-up."""
     with Session(engine, expire_on_commit=False) as session:
-        _give_up_expired(session, now)
+        _give_up_expired(session, now, workspace)
         query = select(OutboxMessage).where(_due(now)).order_by(col(OutboxMessage.id)).limit(limit)
         if workspace is not None:
             query = query.where(
@@ -171,16 +171,18 @@ def claim_due(
     return claimed
 
 
-def _give_up_expired(session: Session, now: datetime) -> None:
-    """Fail every pending row past its give-up time, with a log line and the metric."""
-    expired = session.exec(
-        select(OutboxMessage).where(
-            OutboxMessage.state == "pending",
-            col(OutboxMessage.give_up_at) <= now,
-            or_(col(OutboxMessage.claimed_until).is_(None), col(OutboxMessage.claimed_until) < now),
+def _give_up_expired(session: Session, now: datetime, workspace: tuple[str, str] | None) -> None:
+    """Fail every pending row (of the workspace) past its give-up time, with a log line and metric."""
+    query = select(OutboxMessage).where(
+        OutboxMessage.state == "pending",
+        col(OutboxMessage.give_up_at) <= now,
+        or_(col(OutboxMessage.claimed_until).is_(None), col(OutboxMessage.claimed_until) < now),
+    )
+    if workspace is not None:
+        query = query.where(
+            OutboxMessage.platform == workspace[0], OutboxMessage.workspace == workspace[1]
         )
-    ).all()
-    for row in expired:
+    for row in session.exec(query).all():
         _fail(row, row.last_error or "not sent before its give-up time")
         session.add(row)
 
@@ -209,10 +211,10 @@ async def attempt(
     timeout: float = CALL_TIMEOUT_SECONDS,
 ) -> Outcome:
     """Make one attempt at sending a claimed row; never raises."""
-    if item.ref_state == "failed" or (
+    if item.ref_state in ("failed", "in_doubt") or (
         item.ref_state == "" and item.action == "update_message" and not item.ref
     ):
-        return Outcome("failed", error="the message it acts on was never sent")
+        return Outcome("failed", error="the message it acts on was never sent, or may not be")
     if item.ref_state and not item.ref:
         return Outcome("wait", delay=WAIT_FOR_REF_SECONDS)
     token = SENDING_KEY.set(item.key)

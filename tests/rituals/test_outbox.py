@@ -4,12 +4,14 @@ from datetime import UTC, datetime, timedelta
 
 from sqlmodel import select
 
+from rituals.lifecycle import close_occurrence, open_occurrence
 from rituals.messages import CheckinPrompt, FeedbackBatch, PulseItem, PulsePrompt
 from rituals.outbox import direct, enqueue
 from rituals.outbox_codec import decode, encode
 from rituals.outbox_sender import drain
 from rituals.ports import PersonAddress
 from storage.models_outbox import OutboxMessage
+from tests.conftest import MONDAY_10_BERLIN, make_ritual, make_team
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 ANA = PersonAddress(platform="console", workspace="local", user_id="U1")
@@ -62,3 +64,39 @@ async def test_a_doubtful_row_a_platform_cannot_look_up_is_kept_in_doubt_not_sen
     session.expire_all()
     kept = session.exec(select(OutboxMessage)).one()
     assert kept.state == "in_doubt" and "not sent again" in kept.last_error
+
+
+class ChannelDown:
+    """A console whose channel posts fail, as when the platform is down."""
+
+    def __init__(self, console):
+        self.console = console
+
+    def __getattr__(self, name):
+        return getattr(self.console, name)
+
+    async def post_to_channel(self, **_):
+        raise ConnectionError("platform down")
+
+
+async def test_a_summary_waits_for_the_prompt_it_updates(session, notifiers, console):
+    team = make_team(session)
+    ritual = make_ritual(session, team, "checkin")
+    notifiers.by_platform["console"] = ChannelDown(console)
+    opened_at = MONDAY_10_BERLIN + timedelta(minutes=1)
+    occurrence = await open_occurrence(
+        session=session,
+        notifiers=notifiers,
+        ritual_id=ritual.id,
+        scheduled_at=MONDAY_10_BERLIN,
+        now=opened_at,
+    )
+    await close_occurrence(
+        session=session, notifiers=notifiers, occurrence_id=occurrence.id, now=opened_at
+    )
+    assert console.deliveries == []  # neither the prompt nor its summary could go
+    notifiers.by_platform["console"] = console
+    await drain(session.get_bind(), notifiers, None, opened_at + timedelta(minutes=10))
+    assert [d.where for d in console.deliveries] == ["channel", "update"]
+    prompt, summary = console.deliveries
+    assert summary.ref == prompt.ref  # the summary replaced the prompt it waited for
