@@ -22,6 +22,9 @@ from rituals.outbox_codec import encode
 from rituals.ports import ChannelAddress, NotifierRegistry, PersonAddress
 from storage.models_outbox import OutboxMessage
 
+# Keys of messages sent on someone's anonymous behalf (a relay, a shared story): their rows are
+# deleted once sent, so no row keeps even the moment such a message was written.
+ANONYMOUS = "anon:"
 # The key of the row being sent, so an adapter can tag the message with it (Slack metadata).
 SENDING_KEY: ContextVar[str] = ContextVar("haven_outbox_key", default="")
 

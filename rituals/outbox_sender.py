@@ -23,7 +23,7 @@ from rituals.clock import utcnow
 from rituals.errors import HavenError
 from rituals.messages import Message
 from rituals.metrics import OUTBOX_FAILED, SEND_RETRIES
-from rituals.outbox import SENDING_KEY
+from rituals.outbox import ANONYMOUS, SENDING_KEY
 from rituals.outbox_codec import decode
 from rituals.ports import ChannelAddress, NotifierRegistry, PersonAddress
 from rituals.relay import unseal
@@ -308,6 +308,9 @@ def _apply(
     session: Session, row: OutboxMessage, item: Claimed, outcome: Outcome, now: datetime
 ) -> None:
     row.claimed_by, row.claimed_until = "", None
+    if outcome.state == "sent" and row.key.startswith(ANONYMOUS):
+        session.delete(row)  # nothing of it is kept: not even when it was written
+        return
     if outcome.state == "sent":
         row.state, row.last_error = "sent", ""
         row.sent_ref = "" if row.sealed_to else outcome.ref[:200]  # a relay keeps no DM channel

@@ -12,7 +12,7 @@ from sqlmodel import Session
 from rituals.clock import utcnow
 from rituals.errors import InvalidAnswer, NotFound
 from rituals.messages import LeaderReply
-from rituals.outbox import Envelope, dispatch, enqueue
+from rituals.outbox import ANONYMOUS, Envelope, dispatch, enqueue
 from rituals.ports import NotifierRegistry, PersonAddress
 from rituals.texts import clean_text
 from storage.models import AnonymousAnswer, Occurrence, Ritual
@@ -86,7 +86,7 @@ async def reply_to_item(
     author = unseal(key=key, sealed=item.reply_seal, occurrence_id=occurrence.id)  # it opens
     message = LeaderReply(question=ritual.question, answer_excerpt=item.text[:200], reply=text)
     relay = Envelope(  # the row holds the seal, never the author: unsealed only to send
-        key=f"relay:{secrets.token_hex(16)}",
+        key=f"{ANONYMOUS}relay:{secrets.token_hex(16)}",
         action="send_direct",
         platform=author.platform,
         workspace=author.workspace,

@@ -4,6 +4,9 @@ from datetime import UTC, datetime, timedelta
 
 from sqlmodel import select
 
+from rituals import failure
+from rituals.clock import utcnow
+from rituals.context import RitualScope
 from rituals.lifecycle import close_occurrence, open_occurrence
 from rituals.messages import CheckinPrompt, FeedbackBatch, PulseItem, PulsePrompt
 from rituals.outbox import direct, enqueue
@@ -11,7 +14,7 @@ from rituals.outbox_codec import decode, encode
 from rituals.outbox_sender import drain
 from rituals.ports import PersonAddress
 from storage.models_outbox import OutboxMessage
-from tests.conftest import MONDAY_10_BERLIN, make_ritual, make_team
+from tests.conftest import MONDAY_10_BERLIN, ROOM, make_ritual, make_team
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 ANA = PersonAddress(platform="console", workspace="local", user_id="U1")
@@ -100,3 +103,42 @@ async def test_a_summary_waits_for_the_prompt_it_updates(session, notifiers, con
     assert [d.where for d in console.deliveries] == ["channel", "update"]
     prompt, summary = console.deliveries
     assert summary.ref == prompt.ref  # the summary replaced the prompt it waited for
+
+
+class ThreadDown:
+    """A console whose thread replies fail, as when the platform is down."""
+
+    def __init__(self, console):
+        self.console = console
+
+    def __getattr__(self, name):
+        return getattr(self.console, name)
+
+    async def post_in_thread(self, **_):
+        raise ConnectionError("platform down")
+
+
+async def test_a_story_shared_anonymously_is_posted_later_and_leaves_no_row(
+    session, notifiers, console
+):
+    team = make_team(session)
+    ritual = make_ritual(session, team, "failure_celebration")
+    occurrence = await open_occurrence(
+        session=session,
+        notifiers=notifiers,
+        ritual_id=ritual.id,
+        scheduled_at=MONDAY_10_BERLIN,
+        now=MONDAY_10_BERLIN,
+    )
+    scope = RitualScope.of_ritual(session=session, ritual_id=ritual.id)
+    notifiers.by_platform["console"] = ThreadDown(console)
+    await failure.share_anonymously(
+        scope=scope, occurrence=occurrence, notifiers=notifiers, text="I missed a deadline"
+    )
+    (waiting,) = [r for r in session.exec(select(OutboxMessage)).all() if r.key.startswith("anon:")]
+    assert waiting.state == "pending" and waiting.ref == occurrence.message_ref
+    notifiers.by_platform["console"] = console
+    await drain(session.get_bind(), notifiers, None, utcnow() + timedelta(minutes=10))
+    assert console.sent_to(ROOM, "thread")[0].text == "I missed a deadline"
+    session.expire_all()
+    assert [r for r in session.exec(select(OutboxMessage)).all() if r.key.startswith("anon:")] == []
