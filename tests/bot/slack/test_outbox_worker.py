@@ -16,6 +16,7 @@ from rituals.ports import ChannelAddress, PersonAddress
 from storage.models_outbox import OutboxMessage
 from storage.outbox_leases import take_lease
 from tests.bot.slack.conftest import CHANNEL, TEAM
+from tests.bot.slack.fake_slack import FakeSlack
 
 REMINDER = Reminder(occurrence_id=1, ritual_kind="checkin", text="Still open.")
 
@@ -162,3 +163,22 @@ async def test_a_workspace_leased_by_another_replica_is_left_to_it_and_its_queue
     assert row(slack.engine, "test:leased").state == "pending"
     assert slack.fake.calls_to("chat.postMessage") == []  # only the lease holder sends there
     assert value("haven_outbox_oldest_seconds") > 0
+
+
+async def test_network_errors_are_retried_until_slack_answers_again(slack):
+    port = slack.fake.server.port
+    await slack.fake.close()  # nothing listens: every call is refused by the network
+    queue(slack.engine, "test:network")
+    def retried() -> bool:
+        current = row(slack.engine, "test:network")
+        return current.attempts >= 2 and current.claimed_until is None  # tried, failed, marked
+
+    await run_worker(slack, retried)
+    assert row(slack.engine, "test:network").state == "pending"
+    assert "ClientConnectorError" in row(slack.engine, "test:network").last_error
+    back = await FakeSlack().start(port=port)
+    try:
+        await run_worker(slack, lambda: row(slack.engine, "test:network").state == "sent")
+        assert len(back.posts_tagged("test:network")) == 1
+    finally:
+        await back.close()
