@@ -10,7 +10,7 @@ outcomes in one short transaction.
 import asyncio
 import contextlib
 import logging
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 
 from slack_sdk.errors import SlackApiError
 from sqlalchemy.engine import Engine
@@ -29,13 +29,15 @@ from rituals.outbox_sender import (
     mark,
 )
 from rituals.ports import NotifierRegistry
-from storage.outbox_leases import give_back_lease, outbox_counts, take_lease
+from storage.outbox_leases import give_back_lease, outbox_counts, prune_sent, take_lease
 
 log = logging.getLogger(__name__)
 
 BATCH = 32
 CONCURRENCY = 16
 IDLE_SECONDS = 1.0
+KEEP_SENT = timedelta(days=7)  # sent rows are kept a week (for an admin's questions), then deleted
+PRUNE_EVERY = timedelta(hours=1)
 SLACK_RETRYABLE = frozenset(
     {"internal_error", "fatal_error", "service_unavailable", "request_timeout", "ratelimited"}
 )
@@ -86,6 +88,7 @@ class OutboxWorker:
         self._slots = asyncio.Semaphore(concurrency)
         self._wake = asyncio.Event()
         self._senders: dict[tuple[str, str], asyncio.Task[None]] = {}
+        self._pruned = datetime.min.replace(tzinfo=UTC)
 
     def wake(self) -> None:
         """Look for due rows now instead of at the next idle tick."""
@@ -120,6 +123,9 @@ class OutboxWorker:
                 continue
             if await asyncio.to_thread(self._lease, workspace):
                 self._senders[workspace] = asyncio.create_task(self._send_workspace(workspace))
+        if now - self._pruned > PRUNE_EVERY:
+            self._pruned = now
+            await asyncio.to_thread(prune_sent, self.engine, before=now - KEEP_SENT)
         counts = await asyncio.to_thread(outbox_counts, self.engine, now=now)
         OUTBOX_DEPTH.set(counts["pending"])
         OUTBOX_OLDEST.set(counts["oldest_pending_seconds"])

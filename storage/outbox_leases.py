@@ -2,7 +2,7 @@
 
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import func, update
+from sqlalchemy import delete, func, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Engine
@@ -75,3 +75,14 @@ def outbox_counts(engine: Engine, *, now: datetime) -> dict[str, float]:
         "in_doubt": counts.get("in_doubt", 0),
         "oldest_pending_seconds": round((now - oldest).total_seconds(), 1) if oldest else 0.0,
     }
+
+
+def prune_sent(engine: Engine, *, before: datetime) -> int:
+    """Delete the rows sent before then (their keys have done their work); return how many."""
+    table = OutboxMessage.__table__  # type: ignore[attr-defined]
+    with Session(engine) as session:
+        result = session.execute(
+            delete(table).where(table.c.state == "sent", table.c.created_at < before)
+        )
+        session.commit()
+        return result.rowcount or 0

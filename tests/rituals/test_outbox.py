@@ -14,6 +14,7 @@ from rituals.outbox_codec import decode, encode
 from rituals.outbox_sender import drain
 from rituals.ports import PersonAddress
 from storage.models_outbox import OutboxMessage
+from storage.outbox_leases import prune_sent
 from tests.conftest import MONDAY_10_BERLIN, ROOM, make_ritual, make_team
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
@@ -142,3 +143,21 @@ async def test_a_story_shared_anonymously_is_posted_later_and_leaves_no_row(
     assert console.sent_to(ROOM, "thread")[0].text == "I missed a deadline"
     session.expire_all()
     assert [r for r in session.exec(select(OutboxMessage)).all() if r.key.startswith("anon:")] == []
+
+
+def test_sent_rows_are_pruned_after_a_week_pending_ones_never(session):
+    prompt = CheckinPrompt(occurrence_id=3, question="?", mode="private", closes_at=NOW)
+    old = NOW - timedelta(days=8)
+    for key in ("sent:old", "sent:new", "pending:old"):
+        enqueue(
+            session,
+            [direct(key=key, person=ANA, message=prompt, give_up_at=NOW)],
+            now=NOW if key == "sent:new" else old,
+        )
+    for row in session.exec(select(OutboxMessage)).all():
+        row.state = "sent" if row.key.startswith("sent") else "pending"
+        session.add(row)
+    session.commit()
+    assert prune_sent(session.get_bind(), before=NOW - timedelta(days=7)) == 1
+    left = sorted(row.key for row in session.exec(select(OutboxMessage)).all())
+    assert left == ["pending:old", "sent:new"]

@@ -169,6 +169,7 @@ async def test_network_errors_are_retried_until_slack_answers_again(slack):
     port = slack.fake.server.port
     await slack.fake.close()  # nothing listens: every call is refused by the network
     queue(slack.engine, "test:network")
+
     def retried() -> bool:
         current = row(slack.engine, "test:network")
         return current.attempts >= 2 and current.claimed_until is None  # tried, failed, marked
