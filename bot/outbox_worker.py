@@ -16,7 +16,7 @@ from slack_sdk.errors import SlackApiError
 from sqlalchemy.engine import Engine
 
 from rituals.clock import utcnow
-from rituals.errors import HavenError
+from rituals.errors import HavenError, PlatformUnavailable
 from rituals.metrics import OUTBOX_DEPTH, OUTBOX_OLDEST
 from rituals.outbox_sender import (
     CALL_TIMEOUT_SECONDS,
@@ -53,10 +53,13 @@ def classify(error: BaseException) -> float | None:
         if status >= 500 or error.response.get("error") in SLACK_RETRYABLE:
             return 0.0
         return None  # channel_not_found, not_in_channel, invalid_auth...: sending again cannot help
-    if isinstance(error, HavenError):
-        return None
     if type(error).__name__ == "ConversationGone":  # Teams: the bot left the conversation
         return None
+    if isinstance(error, HavenError):
+        # Teams wraps what failed after its own retries: judge the cause. Without one the
+        # platform said no for good (not installed, conversation unknown, platform off here).
+        cause = error.__cause__
+        return classify(cause) if isinstance(error, PlatformUnavailable) and cause else None
     return 0.0  # network errors, timeouts, Teams 429/5xx after its own retries
 
 

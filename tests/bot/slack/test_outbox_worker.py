@@ -8,8 +8,9 @@ from datetime import timedelta
 from prometheus_client import REGISTRY
 from sqlmodel import Session, select
 
-from bot.outbox_worker import OutboxWorker
+from bot.outbox_worker import OutboxWorker, classify
 from rituals.clock import utcnow
+from rituals.errors import PlatformUnavailable
 from rituals.messages import Reminder
 from rituals.outbox import direct, enqueue, to_channel
 from rituals.ports import ChannelAddress, PersonAddress
@@ -183,3 +184,19 @@ async def test_network_errors_are_retried_until_slack_answers_again(slack):
         assert len(back.posts_tagged("test:network")) == 1
     finally:
         await back.close()
+
+
+def test_what_failed_after_the_platforms_own_retries_is_judged_by_its_cause():
+    class ConversationGone(Exception):
+        """As bot.teams.retry names it: the bot left the conversation."""
+
+    def wrapped(cause: BaseException) -> PlatformUnavailable:
+        try:
+            raise PlatformUnavailable("Teams refused the request") from cause
+        except PlatformUnavailable as error:
+            return error
+
+    assert classify(wrapped(ConnectionError("reset"))) == 0.0  # tried again later
+    assert classify(wrapped(ConversationGone())) is None  # never again
+    assert classify(PlatformUnavailable("Haven is not installed in workspace T1")) is None
+    assert classify(TimeoutError()) == 0.0
