@@ -17,17 +17,21 @@ from bot.database_watch import PING_SECONDS, DatabaseWatch
 from bot.guard_secret import install_from_settings
 from bot.http_guard import answer_failures
 from bot.observability import metrics, timed
+from bot.outbox_worker import OutboxWorker
 from bot.platforms import Notifiers
 from bot.scheduler_duty import claim_scheduler, keep_watch, scheduler_holder
 from bot.settings import Settings
 from bot.web.mount import mount_dashboard
 from rituals import jobs
+from rituals.clock import utcnow
 from rituals.digest_delivery import install_chart_renderer
 from rituals.errors import HavenError
 from rituals.metrics import SCHEDULING
+from rituals.outbox import install_dispatcher
 from storage.db import get_engine, normalize_url
 from storage.leader_lock import release
 from storage.migrate import pending_migrations, upgrade
+from storage.outbox_leases import outbox_counts
 from storage.single_process import DatabaseInUse, claim_sqlite_file
 
 log = logging.getLogger(__name__)
@@ -46,6 +50,8 @@ class ServerState:
     notes: list[str] = field(default_factory=list)
     replica: str = field(default_factory=lambda: f"{socket.gethostname()}:{os.getpid()}")
     watch: "asyncio.Task[None] | None" = None  # takes the scheduler over, or gives it up
+    outbox: OutboxWorker | None = None
+    outbox_task: "asyncio.Task[None] | None" = None
     database: DatabaseWatch = field(init=False)
 
     def __post_init__(self) -> None:
@@ -92,12 +98,48 @@ async def readyz(request: web.Request) -> web.Response:
             else "pending: " + ", ".join(pending)
         )
         ready = ready and pending == []
+        if ready:  # failed and in-doubt messages are shown, not a reason to stop serving
+            body["outbox"] = await outbox_state(state)
         body["scheduler"] = {
             "this_replica": "running" if holder == state.replica else "standby",
             "held_by": holder,
         }
     body["status"] = "ready" if ready else "not ready"
     return web.json_response(body, status=200 if ready else 503)
+
+
+async def start_outbox(app: web.Application) -> None:
+    """Start this replica's outbox worker; ritual steps then only wake it, never send inline."""
+    state = app[STATE]
+    state.outbox = OutboxWorker(
+        engine=state.engine,
+        notifiers=state.notifiers,
+        replica=state.replica,
+        relay_key=state.settings.relay_key_bytes,
+        claim_seconds=state.settings.outbox_claim_seconds,
+    )
+    install_dispatcher(state.outbox.dispatcher)
+    state.outbox_task = asyncio.create_task(state.outbox.run())
+
+
+async def stop_outbox(app: web.Application) -> None:
+    """Stop the outbox worker; what it had not sent waits in the database for the next start."""
+    state = app[STATE]
+    install_dispatcher(None)
+    if state.outbox_task is not None:
+        state.outbox_task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await state.outbox_task
+
+
+async def outbox_state(state: ServerState) -> dict[str, float] | str:
+    """Return the outbox's pending, failed and in-doubt counts and its oldest pending age."""
+    try:
+        return await asyncio.wait_for(
+            asyncio.to_thread(outbox_counts, state.engine, now=utcnow()), timeout=PING_SECONDS
+        )
+    except Exception as error:
+        return f"error: {type(error).__name__}"
 
 
 async def start_scheduler(app: web.Application) -> None:
@@ -168,8 +210,10 @@ def create_app(
     install_from_settings(settings)  # before any request: anonymous answers need the guard secret
     mount_dashboard(app=app, state=state)
     if schedule:
+        app.on_startup.append(start_outbox)
         app.on_startup.append(start_scheduler)
         app.on_cleanup.append(stop_scheduler)
+        app.on_cleanup.append(stop_outbox)
     return app
 
 

@@ -45,6 +45,14 @@ class Settings(BaseSettings):
     scheduler_retry_seconds: float = Field(
         default=10.0, alias="HAVEN_SCHEDULER_RETRY_SECONDS", gt=0, le=30
     )
+    # Seconds a sender's claim on an outbox message lasts; a claim older than this was abandoned
+    # (its replica died) and the message is looked up on the platform before it is sent again.
+    outbox_claim_seconds: float = Field(
+        default=60.0, alias="HAVEN_OUTBOX_CLAIM_SECONDS", ge=1, le=3600
+    )
+    # Multiplies every Slack rate limit Haven paces itself to (tests and benchmarks against a
+    # fake Slack that enforces the limits scaled by the same factor); 1 against the real Slack.
+    slack_rate_scale: float = Field(default=1.0, alias="HAVEN_SLACK_RATE_SCALE", gt=0, le=1000)
     # Signs the dashboard's one-time sign-in links; without it no link can be made.
     dashboard_key: str = Field(default="", alias="HAVEN_DASHBOARD_KEY", repr=False)
     # Where people reach `haven serve`, for the links in the chat; default http://localhost:PORT.

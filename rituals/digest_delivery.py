@@ -15,11 +15,13 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
+from rituals import outbox
 from rituals.clock import iso_week_of, utcnow
 from rituals.digest import DigestDocument, iter_digests, last_complete_week
 from rituals.errors import PlatformUnavailable
 from rituals.jobs import installed_runtime
 from rituals.messages import DigestMessage
+from rituals.outbox import dispatch
 from rituals.ports import NotifierRegistry, PersonAddress
 from storage.db import session_scope
 from storage.models import Member, Team, Workspace
@@ -29,6 +31,7 @@ log = logging.getLogger(__name__)
 
 DEFAULT_WEEKDAY = 0  # Monday
 DEFAULT_TIME = "09:00"
+DIGEST_PATIENCE = timedelta(days=3)  # a digest keeps trying to reach its leader this long
 NO_CHART = "The trend chart is not available here; the numbers above show each trend."
 
 ChartRenderer = Callable[[DigestDocument], tuple[bytes | None, str]]
@@ -127,35 +130,23 @@ async def deliver_due_digests(
     now: datetime | None = None,
     chart: ChartRenderer | None = None,
 ) -> list[DigestDelivery]:
-    """Send each due digest once, through the team's platform; return the deliveries made."""
+    """Queue each due digest once for the team's platform; return the deliveries claimed."""
     now = now or utcnow()
     due = due_digests(session=session, now=now)
     messages = _messages(session, due, chart or _chart_renderer)
     delivered = []
     for item in due:
         try:
-            notifier = notifiers.for_platform(item.person.platform)
+            notifiers.for_platform(item.person.platform)
         except PlatformUnavailable:
             log.warning("digest of team %s not sent: %s is off", item.team_id, item.person.platform)
             continue
-        claim = _claim(session, item, now)
-        if claim is None:
-            continue  # another run or process claimed it first
-        try:
-            claim.message_ref = await notifier.send_direct(
-                person=item.person, message=messages[(item.team_id, item.iso_week)]
-            )
-        except Exception:  # give the claim back so the next run tries again
-            log.exception("digest of team %s for %s failed", item.team_id, item.iso_week)
-            session.delete(claim)
-            session.commit()
-            continue
-        claim.status = "sent"
-        session.add(claim)
-        session.commit()
-        delivered.append(claim)
+        claim = _claim(session, item, messages[(item.team_id, item.iso_week)], now)
+        if claim is not None:
+            delivered.append(claim)
     if delivered:
-        log.info("sent %d weekly digest(s)", len(delivered))
+        log.info("queued %d weekly digest(s)", len(delivered))
+        await dispatch(session, notifiers, now=now)
     return delivered
 
 
@@ -176,16 +167,32 @@ def _messages(
     return messages
 
 
-def _claim(session: Session, item: DueDigest, now: datetime) -> DigestDelivery | None:
+def _claim(
+    session: Session, item: DueDigest, message: DigestMessage, now: datetime
+) -> DigestDelivery | None:
+    """Claim the leader's digest of the week and enqueue it, in one transaction; None if taken."""
     claim = DigestDelivery(
-        team_id=item.team_id, member_id=item.member_id, iso_week=item.iso_week, claimed_at=now
+        team_id=item.team_id,
+        member_id=item.member_id,
+        iso_week=item.iso_week,
+        claimed_at=now,
+        status="queued",
     )
     session.add(claim)
     try:
+        session.flush()
+        envelope = outbox.direct(
+            key=f"digest:{item.team_id}:{item.member_id}:{item.iso_week}",
+            person=item.person,
+            message=message,
+            give_up_at=now + DIGEST_PATIENCE,
+            follow_up=f"digest:{claim.id}",
+        )
+        outbox.enqueue(session, [envelope], now=now)
         session.commit()
     except IntegrityError:
         session.rollback()
-        return None
+        return None  # another run or process claimed it first
     return claim
 
 

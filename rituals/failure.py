@@ -1,8 +1,12 @@
 """Failure celebration: a weekly thread where people share what went wrong and what it taught them."""
 
+import secrets
+from datetime import timedelta
+
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
 
+from rituals import outbox
 from rituals.anonymous_rows import anonymous_answer, store_shuffled
 from rituals.clock import utcnow
 from rituals.context import RitualScope, require_open
@@ -14,6 +18,7 @@ from rituals.texts import clean_text
 from storage.models import Member, Occurrence, Story
 from storage.occurrences import anonymous_answers, stories
 
+STORY_PATIENCE = timedelta(hours=1)  # a story shared as the round closes still goes out
 DEFAULT_QUESTION = "What didn't go as planned this week, and what did it teach you?"
 
 
@@ -60,8 +65,8 @@ def record_story(
 
 async def share_anonymously(
     *, scope: RitualScope, occurrence: Occurrence, notifiers: NotifierRegistry, text: str | None
-) -> str:
-    """Post a story in the thread on the author's behalf and store it without a trace of them."""
+) -> None:
+    """Store a story without a trace of its author, then have the bot post it in the thread."""
     require_open(occurrence)
     text = clean_text(text)
     if text is None:
@@ -69,11 +74,20 @@ async def share_anonymously(
     scope.session.commit()  # whatever the caller loaded stays out of the story's transaction
     story = anonymous_answer(occurrence=occurrence, kind="story", text=text)
     store_shuffled(session=scope.session, occurrence_id=occurrence.id, added=story)
-    notifier = scope.notifier(notifiers)
-    post = AnonymousStoryPost(occurrence_id=occurrence.id, text=text)
-    return await notifier.post_in_thread(
-        channel=scope.channel, thread_ref=occurrence.message_ref, message=post
+    post = outbox.Envelope(  # its own transaction: the story's stays apart from everything else
+        key=f"{outbox.ANONYMOUS}story:{secrets.token_hex(16)}",
+        action="post_in_thread",
+        platform=scope.workspace.platform,
+        workspace=scope.workspace.external_id,
+        channel=scope.team.channel,
+        message=AnonymousStoryPost(occurrence_id=occurrence.id, text=text),
+        give_up_at=max(occurrence.closes_at, utcnow()) + STORY_PATIENCE,
+        ref=occurrence.message_ref,
+        ref_from="" if occurrence.message_ref else f"occ:{occurrence.id}:prompt",
     )
+    outbox.enqueue(scope.session, [post])
+    scope.session.commit()
+    await outbox.dispatch(scope.session, notifiers)
 
 
 def add_reactions(

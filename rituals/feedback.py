@@ -2,15 +2,16 @@
 
 import random
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from sqlalchemy.exc import IntegrityError
 
+from rituals import outbox
 from rituals.anonymity import answer_digest
 from rituals.anonymous_rows import anonymous_answer, store_shuffled
 from rituals.context import RitualScope, require_open
 from rituals.errors import InvalidAnswer
 from rituals.messages import FeedbackBatch, FeedbackPrompt, RoundSummary
-from rituals.ports import NotifierRegistry
 from rituals.relay import seal
 from rituals.texts import clean_text
 from storage.models import AnonymousGuard, Occurrence
@@ -99,10 +100,15 @@ def answered_member_ids(scope: RitualScope, occurrence: Occurrence) -> set[int]:
     }
 
 
-async def release(
-    *, scope: RitualScope, occurrence: Occurrence, notifiers: NotifierRegistry
-) -> int:
-    """Send the answers to the leaders in one shuffled batch if at least k exist; return how many."""
+RELEASE_PATIENCE = timedelta(days=7)  # how long a released batch keeps trying to reach a leader
+
+
+def release(*, scope: RitualScope, occurrence: Occurrence, now: datetime) -> int:
+    """Queue the answers to the leaders in one shuffled batch if at least k exist; return how many.
+
+    The answers are marked released and the leaders' messages enqueued in the caller's
+    transaction: both happen, or neither.
+    """
     answers = list(
         anonymous_answers(session=scope.session, occurrence_ids=[occurrence.id], kind="feedback")
     )
@@ -115,13 +121,19 @@ async def release(
         items=tuple((a.key, a.text) for a in answers),
         replyable=frozenset(a.key for a in answers if a.reply_seal),
     )
-    notifier = scope.notifier(notifiers)
-    for leader in leaders(session=scope.session, team_id=scope.team.id):
-        await notifier.send_direct(person=scope.person(leader), message=batch)
+    envelopes = [
+        outbox.direct(
+            key=f"occ:{occurrence.id}:batch:{leader.id}",
+            person=scope.person(leader),
+            message=batch,
+            give_up_at=now + RELEASE_PATIENCE,
+        )
+        for leader in leaders(session=scope.session, team_id=scope.team.id)
+    ]
+    outbox.enqueue(scope.session, envelopes, now=now)
     for answer in answers:
         answer.released = True
         scope.session.add(answer)
-    scope.session.commit()
     return len(answers)
 
 

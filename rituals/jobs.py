@@ -11,13 +11,13 @@ from sqlalchemy.engine import Engine
 from rituals.clock import utcnow
 from rituals.context import RitualScope, answer_window
 from rituals.errors import HavenError
-from rituals.lifecycle import close_occurrence, open_occurrence, send_reminders
+from rituals.lifecycle import channel_roster, close_occurrence, open_occurrence, send_reminders
 from rituals.ports import NotifierRegistry
 from rituals.privacy.daily import run_daily_privacy
 from rituals.privacy.policy import PrivacyPolicy
 from rituals.scheduling import due_time
 from storage.db import session_scope
-from storage.occurrences import active_rituals, open_occurrences
+from storage.occurrences import active_rituals, find_occurrence, open_occurrences
 
 log = logging.getLogger(__name__)
 
@@ -54,7 +54,7 @@ def current_runtime() -> Runtime:
 
 
 async def open_ritual_job(ritual_id: int) -> int | None:
-    """Open the ritual's due occurrence, if any; return its id."""
+    """Open the ritual's due occurrence, if any; return its id (no session open while Slack answers)."""
     runtime = current_runtime()
     now = utcnow()
     with session_scope(runtime.engine) as session:
@@ -68,29 +68,42 @@ async def open_ritual_job(ritual_id: int) -> int | None:
             window=answer_window(scope.ritual),
             now=now,
         )
-        if due is None:
+        if due is None or find_occurrence(session=session, ritual_id=ritual_id, scheduled_at=due):
             return None
+        channel = scope.channel if scope.team.members_from_channel else None
+    roster = await channel_roster(channel, runtime.notifiers) if channel else None
+    with session_scope(runtime.engine) as session:
         occurrence = await open_occurrence(
             session=session,
             notifiers=runtime.notifiers,
             ritual_id=ritual_id,
             scheduled_at=due,
             now=now,
+            roster=roster,
         )
         return occurrence.id if occurrence else None
 
 
 async def remind_job(occurrence_id: int) -> int:
-    """Send the occurrence's reminders."""
+    """Queue the occurrence's reminders (the roster is fetched with no session open)."""
     runtime = current_runtime()
     with session_scope(runtime.engine) as session:
+        scope, occurrence = RitualScope.of_occurrence(session=session, occurrence_id=occurrence_id)
+        if occurrence.status != "open" or occurrence.reminded:
+            return 0
+        channel = scope.channel if scope.team.members_from_channel else None
+    roster = await channel_roster(channel, runtime.notifiers) if channel else None
+    with session_scope(runtime.engine) as session:
         return await send_reminders(
-            session=session, notifiers=runtime.notifiers, occurrence_id=occurrence_id
+            session=session,
+            notifiers=runtime.notifiers,
+            occurrence_id=occurrence_id,
+            roster=roster,
         )
 
 
 async def close_job(occurrence_id: int) -> None:
-    """Close the occurrence and post its summary."""
+    """Close the occurrence and queue its summary."""
     runtime = current_runtime()
     with session_scope(runtime.engine) as session:
         await close_occurrence(

@@ -1,18 +1,19 @@
 """One life cycle for every ritual: open (prompt sent) → reminders → close with a summary → aggregate."""
 
+import asyncio
 import logging
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
-from rituals import checkin, failure, feedback, pulse
+from rituals import checkin, failure, feedback, outbox, pulse
 from rituals.anonymous_rows import store_shuffled
 from rituals.clock import local_iso_week, to_local, utcnow
 from rituals.context import RitualScope, answer_window
-from rituals.errors import HavenError, PlatformUnavailable
 from rituals.messages import Message, Reminder, RoundSummary
-from rituals.ports import Notifier, NotifierRegistry
+from rituals.outbox import Envelope, dispatch, enqueue
+from rituals.ports import ChannelAddress, NotifierRegistry, Person
 from rituals.pulse_items import items_for_sequence
 from storage.models import Member, Occurrence
 from storage.occurrences import (
@@ -27,6 +28,10 @@ from storage.teams import active_members, upsert_member
 
 log = logging.getLogger(__name__)
 
+# A first roster of a large channel looks each person up (users.info, 100 a minute): be patient.
+ROSTER_TIMEOUT_SECONDS = 600.0
+SUMMARY_PATIENCE = timedelta(days=1)  # a round's summary is still worth posting a day late
+REMINDER_GRACE = timedelta(minutes=5)
 REMINDER_TEXT = {
     "checkin": "The team check-in is still open — a click on your mood is all it takes.",
     "anonymous_feedback": "Your anonymous answer to this month's question is still welcome.",
@@ -41,8 +46,13 @@ async def open_occurrence(
     ritual_id: int,
     scheduled_at: datetime,
     now: datetime | None = None,
+    roster: list[Person] | None = None,
 ) -> Occurrence | None:
-    """Open the ritual's occurrence at scheduled_at once: None when paused, too late or already sent."""
+    """Open the ritual's occurrence at scheduled_at once: None when paused, too late or already open.
+
+    The occurrence and the rows of its prompts are written in one transaction, then sent by the
+    outbox; a channel-membered team needs its roster first (jobs fetch it with no session open).
+    """
     now = now or utcnow()
     scope = RitualScope.of_ritual(session=session, ritual_id=ritual_id)
     window = answer_window(scope.ritual)
@@ -52,6 +62,10 @@ async def open_occurrence(
         return None
     if _round_open_that_day(scope, scheduled_at):
         return None  # e.g. the schedule moved earlier today: the open round stands, no second one
+    if roster is None and scope.team.members_from_channel:
+        session.commit()  # no transaction stays open while the platform answers
+        roster = await channel_roster(scope.channel, notifiers)
+    invitees = _invitees(scope, roster)
     sequence = count_occurrences(session=session, ritual_id=ritual_id)
     occurrence = Occurrence(
         ritual_id=ritual_id,
@@ -62,26 +76,26 @@ async def open_occurrence(
         pulse_items=",".join(map(str, items_for_sequence(sequence)))
         if scope.ritual.kind == "safety_pulse"
         else "",
+        invited_count=len(invitees),
     )
     session.add(occurrence)
     try:
-        session.commit()  # the unique (ritual, scheduled time) key makes a second send impossible
+        session.flush()  # the unique (ritual, scheduled time) key makes a second round impossible
+        enqueue(session, _prompt_envelopes(scope, occurrence, invitees), now=now)
+        session.commit()
     except IntegrityError:
         session.rollback()
         return None
-    invitees = await _invitees(scope, notifiers)
-    occurrence.invited_count = len(invitees)
-    try:
-        await _send_prompt(scope, occurrence, notifiers, invitees)
-    except Exception:
-        session.rollback()
-        session.delete(occurrence)  # not sent: free the key so the sweep retries within the window
-        session.commit()
-        raise
-    session.add(occurrence)
-    session.commit()
     log.info("opened %s occurrence %s of team %s", scope.ritual.kind, occurrence.id, scope.team.id)
+    await dispatch(session, notifiers, now=now)
+    session.refresh(occurrence)  # the prompt's reference, when it went out already
     return occurrence
+
+
+async def channel_roster(channel: ChannelAddress, notifiers: NotifierRegistry) -> list[Person]:
+    """Return the people in a team's channel, as its platform reports them, or time out."""
+    notifier = notifiers.for_platform(channel.platform)
+    return await asyncio.wait_for(notifier.channel_members(channel=channel), ROSTER_TIMEOUT_SECONDS)
 
 
 def _round_open_that_day(scope: RitualScope, scheduled_at: datetime) -> bool:
@@ -93,15 +107,14 @@ def _round_open_that_day(scope: RitualScope, scheduled_at: datetime) -> bool:
     return to_local(current.scheduled_at, zone).date() == to_local(scheduled_at, zone).date()
 
 
-async def _invitees(scope: RitualScope, notifiers: NotifierRegistry) -> list[Member]:
+def _invitees(scope: RitualScope, roster: list[Person] | None) -> list[Member]:
     """Return the members to prompt now, refreshing the roster from the channel when it defines the team."""
     members = list(active_members(session=scope.session, team_id=scope.team.id))
     away: set[str] = set()
-    if scope.team.members_from_channel:
-        people = await scope.notifier(notifiers).channel_members(channel=scope.channel)
-        present = {person.user_id for person in people}
-        away = {person.user_id for person in people if person.away}
-        for person in people:
+    if scope.team.members_from_channel and roster is not None:
+        present = {person.user_id for person in roster}
+        away = {person.user_id for person in roster if person.away}
+        for person in roster:
             upsert_member(
                 session=scope.session,
                 team_id=scope.team.id,
@@ -112,51 +125,55 @@ async def _invitees(scope: RitualScope, notifiers: NotifierRegistry) -> list[Mem
             if member.platform_user_id not in present and not member.is_leader:
                 member.active = False
                 scope.session.add(member)
-        scope.session.commit()
+        scope.session.flush()
         members = list(active_members(session=scope.session, team_id=scope.team.id))
     return [member for member in members if member.platform_user_id not in away]
 
 
-async def _send_prompt(
-    scope: RitualScope, occurrence: Occurrence, notifiers: NotifierRegistry, invitees: list[Member]
-) -> None:
-    notifier = scope.notifier(notifiers)
+def prompt_key(occurrence_id: int) -> str:
+    """Return the outbox key of an occurrence's channel prompt."""
+    return f"occ:{occurrence_id}:prompt"
+
+
+def _prompt_envelopes(
+    scope: RitualScope, occurrence: Occurrence, invitees: list[Member]
+) -> list[Envelope]:
     kind = scope.ritual.kind
-    if kind == "checkin":
-        occurrence.message_ref = await notifier.post_to_channel(
-            channel=scope.channel, message=checkin.prompt(scope, occurrence)
+    if kind in ("checkin", "failure_celebration"):
+        message: Message = (
+            checkin.prompt(scope, occurrence)
+            if kind == "checkin"
+            else failure.opener(scope, occurrence)
         )
-    elif kind == "failure_celebration":
-        occurrence.message_ref = await notifier.post_to_channel(
-            channel=scope.channel, message=failure.opener(scope, occurrence)
-        )
-    else:
-        message = (
-            feedback.prompt(scope, occurrence)
-            if kind == "anonymous_feedback"
-            else pulse.prompt(occurrence)
-        )
-        await _send_each(scope, notifier, invitees, message)
-
-
-async def _send_each(
-    scope: RitualScope, notifier: Notifier, members: list[Member], message: Message
-) -> int:
-    """Send a direct message to each member; one person's failure does not stop the others."""
-    sent = 0
-    for member in members:
-        try:
-            await notifier.send_direct(person=scope.person(member), message=message)
-            sent += 1
-        except HavenError:
-            raise
-        except Exception as error:
-            log.warning(
-                "direct message to member %s of team %s failed: %s", member.id, scope.team.id, error
+        return [
+            outbox.to_channel(
+                key=prompt_key(occurrence.id),
+                channel=scope.channel,
+                message=message,
+                give_up_at=occurrence.closes_at,
+                follow_up=f"occurrence:{occurrence.id}",
             )
-    if members and not sent:
-        raise PlatformUnavailable(f"no direct message reached team {scope.team.name}")
-    return sent
+        ]
+    message = (
+        feedback.prompt(scope, occurrence)
+        if kind == "anonymous_feedback"
+        else pulse.prompt(occurrence)
+    )
+    return _each(
+        scope, invitees, message, key=f"occ:{occurrence.id}:prompt", until=occurrence.closes_at
+    )
+
+
+def _each(
+    scope: RitualScope, members: list[Member], message: Message, *, key: str, until: datetime
+) -> list[Envelope]:
+    """Return one direct message per member; each is sent (or fails) on its own."""
+    return [
+        outbox.direct(
+            key=f"{key}:{member.id}", person=scope.person(member), message=message, give_up_at=until
+        )
+        for member in members
+    ]
 
 
 def _answered(scope: RitualScope, occurrence: Occurrence) -> set[int]:
@@ -171,27 +188,41 @@ def _answered(scope: RitualScope, occurrence: Occurrence) -> set[int]:
 
 
 async def send_reminders(
-    *, session: Session, notifiers: NotifierRegistry, occurrence_id: int
+    *,
+    session: Session,
+    notifiers: NotifierRegistry,
+    occurrence_id: int,
+    roster: list[Person] | None = None,
 ) -> int:
-    """Nudge, by direct message, each member who has not answered; return how many were nudged."""
+    """Nudge, by direct message, each member who has not answered; return how many are nudged."""
     scope, occurrence = RitualScope.of_occurrence(session=session, occurrence_id=occurrence_id)
     if occurrence.status != "open" or occurrence.reminded:
         return 0
+    if scope.ritual.kind not in REMINDER_TEXT:
+        occurrence.reminded = True  # sharing a failure stays voluntary: no reminders for it
+        session.add(occurrence)
+        session.commit()
+        return 0
+    if roster is None and scope.team.members_from_channel:
+        session.commit()
+        roster = await channel_roster(scope.channel, notifiers)
     occurrence.reminded = True
     session.add(occurrence)
-    session.commit()
-    if scope.ritual.kind not in REMINDER_TEXT:
-        return 0  # sharing a failure stays voluntary: no reminders for that ritual
     answered = _answered(scope, occurrence)
-    notifier = scope.notifier(notifiers)
     reminder = Reminder(
         occurrence_id=occurrence_id,
         ritual_kind=scope.ritual.kind,
         text=REMINDER_TEXT[scope.ritual.kind],
     )
-    present = await _invitees(scope, notifiers)  # people away today are not nudged either
+    present = _invitees(scope, roster)  # people away today are not nudged either
     pending = [member for member in present if member.id not in answered]
-    return await _send_each(scope, notifier, pending, reminder)
+    # A reminder is worth sending until the round closes, and gets a few minutes even when late.
+    until = max(occurrence.closes_at, utcnow() + REMINDER_GRACE)
+    envelopes = _each(scope, pending, reminder, key=f"occ:{occurrence_id}:reminder", until=until)
+    enqueue(session, envelopes)
+    session.commit()
+    await dispatch(session, notifiers)
+    return len(envelopes)
 
 
 async def close_occurrence(
@@ -208,22 +239,29 @@ async def close_occurrence(
         if rolled_up:  # a retried close: finish a refresh that did not get to run
             refresh_if_stale(session=session, team_id=scope.team.id, iso_week=occurrence.iso_week)
         return None
+    now = now or utcnow()
     occurrence.status = "closed"
     session.add(occurrence)
+    if scope.ritual.kind in ("checkin", "failure_celebration"):  # its summary, in the same commit
+        update = outbox.updating(
+            key=f"occ:{occurrence.id}:summary",
+            channel=scope.channel,
+            message=_summary(scope, occurrence, 0),
+            give_up_at=now + SUMMARY_PATIENCE,
+            ref=occurrence.message_ref,
+            ref_from="" if occurrence.message_ref else prompt_key(occurrence.id),
+        )
+        enqueue(session, [update], now=now)
     session.commit()
-    if rolled_up:  # first, so a platform error below cannot leave the week's rollups behind
+    if rolled_up:  # first, so nothing below can leave the week's rollups behind
         refresh_rollups(session=session, team_id=scope.team.id, iso_week=occurrence.iso_week)
     _forget_authors(session, occurrence)  # before release, so leaders get the final item keys
     released = 0
     if scope.ritual.kind == "anonymous_feedback":
-        released = await feedback.release(scope=scope, occurrence=occurrence, notifiers=notifiers)
-    summary = _summary(scope, occurrence, released)
-    notifier = scope.notifier(notifiers)
-    if scope.ritual.kind in ("checkin", "failure_celebration") and occurrence.message_ref:
-        await notifier.update_message(
-            channel=scope.channel, message_ref=occurrence.message_ref, message=summary
-        )
-    return summary
+        released = feedback.release(scope=scope, occurrence=occurrence, now=now)
+        session.commit()  # the released answers and the messages that carry them, together
+    await dispatch(session, notifiers, now=now)
+    return _summary(scope, occurrence, released)
 
 
 def _summary(scope: RitualScope, occurrence: Occurrence, released: int) -> RoundSummary:

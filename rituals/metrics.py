@@ -31,3 +31,12 @@ REQUEST_SECONDS = Histogram(
     ["route", "status"],
     buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10),
 )
+OUTBOX_FAILED = Counter(
+    "haven_outbox_failed",
+    "Outbox messages given up on (not sent before their give-up time, or refused), by platform.",
+    ["platform"],
+)
+OUTBOX_DEPTH = Gauge("haven_outbox_depth", "Outbox messages waiting to be sent.")
+OUTBOX_OLDEST = Gauge(
+    "haven_outbox_oldest_seconds", "Age of the oldest outbox message waiting to be sent."
+)

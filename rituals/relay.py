@@ -3,19 +3,23 @@
 import base64
 import json
 import secrets
+from datetime import timedelta
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from sqlmodel import Session
 
+from rituals.clock import utcnow
 from rituals.errors import InvalidAnswer, NotFound
 from rituals.messages import LeaderReply
+from rituals.outbox import ANONYMOUS, Envelope, dispatch, enqueue
 from rituals.ports import NotifierRegistry, PersonAddress
 from rituals.texts import clean_text
 from storage.models import AnonymousAnswer, Occurrence, Ritual
 from storage.teams import find_member
 
 KEY_BYTES = 32
+RELAY_PATIENCE = timedelta(days=1)  # a reply keeps trying to reach its author this long
 
 
 def new_relay_key() -> str:
@@ -79,6 +83,18 @@ async def reply_to_item(
         raise InvalidAnswer("The author chose not to receive replies to this answer.")
     if key is None:
         raise InvalidAnswer("Replies are off: set HAVEN_RELAY_KEY to relay them.")
-    author = unseal(key=key, sealed=item.reply_seal, occurrence_id=occurrence.id)
+    author = unseal(key=key, sealed=item.reply_seal, occurrence_id=occurrence.id)  # it opens
     message = LeaderReply(question=ritual.question, answer_excerpt=item.text[:200], reply=text)
-    await notifiers.for_platform(author.platform).send_direct(person=author, message=message)
+    relay = Envelope(  # the row holds the seal, never the author: unsealed only to send
+        key=f"{ANONYMOUS}relay:{secrets.token_hex(16)}",
+        action="send_direct",
+        platform=author.platform,
+        workspace=author.workspace,
+        sealed_to=item.reply_seal,
+        seal_context=occurrence.id,
+        message=message,
+        give_up_at=utcnow() + RELAY_PATIENCE,
+    )
+    enqueue(session, [relay])
+    session.commit()
+    await dispatch(session, notifiers, relay_key=key)

@@ -35,7 +35,9 @@ class DigestDelivery(SQLModel, table=True):
     team_id: int = Field(foreign_key="team.id", index=True)
     member_id: int = Field(foreign_key="member.id", index=True)
     iso_week: str = Field(max_length=8)  # the week the digest describes
-    status: str = Field(default="sending", max_length=16)  # sending | sent
+    status: str = Field(
+        default="sending", max_length=16
+    )  # queued (in the outbox) | sent; sending: before the outbox
     claimed_at: datetime
     message_ref: str = Field(default="", max_length=200)
 

@@ -35,6 +35,7 @@ BOT_SCOPES = (
     "files:write",
     "groups:history",
     "groups:read",
+    "im:history",
     "im:write",
     "reactions:read",
     "users:read",

@@ -1,12 +1,16 @@
 """The Slack notifier: renders the core's messages as Block Kit and sends them through the Web API."""
 
+from datetime import datetime
+
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.slack.history import find_tagged, outbox_metadata
 from bot.slack.people import SlackPeople
 from bot.slack.render import SlackMessage, render
 from bot.slack.web import SlackClients
 from rituals.messages import Message
+from rituals.outbox import SENDING_KEY
 from rituals.ports import ChannelAddress, Person, PersonAddress
 
 MAX_BLOCKS = 50  # Slack's limit per message; longer messages go out in parts
@@ -68,6 +72,7 @@ class SlackNotifier:
         thread_ts: str | None,
     ) -> str:
         first_ts = ""
+        key = SENDING_KEY.get()
         for part in _parts(blocks):
             response = await client.chat_postMessage(
                 channel=channel,
@@ -76,6 +81,8 @@ class SlackNotifier:
                 thread_ts=thread_ts,
                 unfurl_links=False,
                 unfurl_media=False,
+                # the outbox key, so a sender unsure whether this went out can look it up
+                metadata=outbox_metadata(key) if key and not first_ts else None,
             )
             first_ts = first_ts or response["ts"]
         return first_ts
@@ -132,6 +139,30 @@ class SlackNotifier:
         client = await self.clients.for_workspace(person.workspace)
         channel = await self.people.dm_channel(team_id=person.workspace, user_id=person.user_id)
         return f"{channel}:{await self._post(client, channel=channel, message=message)}"
+
+    async def find_sent(
+        self,
+        *,
+        address: ChannelAddress | PersonAddress,
+        thread_ref: str,
+        key: str,
+        since: datetime,
+    ) -> str | None:
+        """Return the ref of the bot's message tagged with the outbox key since then, or None."""
+        if isinstance(address, PersonAddress):
+            client = await self.clients.for_workspace(address.workspace)
+            channel = await self.people.dm_channel(
+                team_id=address.workspace, user_id=address.user_id
+            )
+        else:
+            client = await self.clients.for_workspace(address.workspace)
+            channel = address.channel
+        found = await find_tagged(
+            client, channel=channel, thread_ref=thread_ref, key=key, since=since
+        )
+        if found is None:
+            return None
+        return f"{channel}:{found}" if isinstance(address, PersonAddress) else found
 
     async def channel_members(self, *, channel: ChannelAddress) -> list[Person]:
         """Return the channel's people, without bots and deactivated accounts, with away status."""

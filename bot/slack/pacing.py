@@ -13,6 +13,8 @@ PER_MINUTE: Mapping[str, int] = {
     "chat.postEphemeral": 100,
     "conversations.open": 50,
     "conversations.members": 100,
+    "conversations.history": 50,
+    "conversations.replies": 50,
     "users.info": 100,
     "views.open": 100,
     "views.publish": 100,
@@ -20,6 +22,9 @@ PER_MINUTE: Mapping[str, int] = {
     "files.completeUploadExternal": 20,
 }
 PER_CHANNEL = frozenset({"chat.postMessage", "chat.update"})
+# Above the per-channel limit Slack caps posting across a workspace at "several hundred
+# messages per minute" (its chat.postMessage documentation); Haven keeps to 300.
+WORKSPACE_CAP: Mapping[str, int] = {"chat.postMessage": 300}
 BURST_SECONDS = 6.0  # a full bucket holds this many seconds' worth of calls
 
 
@@ -39,8 +44,12 @@ class Pacer:
         burst_seconds: float = BURST_SECONDS,
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        scale: float = 1.0,
     ) -> None:
-        self.per_minute = dict(per_minute)
+        self.workspace_cap = {method: limit * scale for method, limit in WORKSPACE_CAP.items()}
+        self.per_minute: dict[str, float] = {
+            method: limit * scale for method, limit in per_minute.items()
+        }
         self.burst_seconds = burst_seconds
         self.clock = clock
         self.sleep = sleep
@@ -54,8 +63,14 @@ class Pacer:
         limit = self.per_minute.get(method)
         if not limit:
             return
-        rate = limit / 60.0
-        key = (workspace, method, channel if method in PER_CHANNEL else "")
+        per_channel = method in PER_CHANNEL
+        await self._take((workspace, method, channel if per_channel else ""), limit / 60.0)
+        cap = self.workspace_cap.get(method) if per_channel else None
+        if cap:
+            await self._take((workspace, method, "*"), cap / 60.0)
+
+    async def _take(self, key: tuple[str, ...], rate: float) -> None:
+        """Take one token from the bucket of key, waiting for it to refill when empty."""
         capacity = self._capacity(rate)
         bucket = self._buckets.setdefault(key, _Bucket(tokens=capacity, updated=self.clock()))
         while True:

@@ -77,7 +77,7 @@ def build_notifier(
         api_url=settings.slack_api_url,
         token=settings.slack_bot_token,
         installation_store=installation_store,
-        pacer=pacer,
+        pacer=pacer or Pacer(scale=settings.slack_rate_scale),
     )
     return SlackNotifier(clients=clients, people=SlackPeople(engine=engine, clients=clients))
 

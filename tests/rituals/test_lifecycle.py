@@ -6,7 +6,7 @@ import pytest
 import time_machine
 from sqlmodel import select
 
-from rituals import checkin, failure, feedback, pulse
+from rituals import checkin, failure, feedback, lifecycle, pulse
 from rituals.context import RitualScope
 from rituals.errors import InvalidAnswer
 from rituals.lifecycle import close_occurrence, open_occurrence, send_reminders
@@ -19,8 +19,10 @@ from rituals.messages import (
     RoundSummary,
     SharedCheckin,
 )
+from rituals.outbox_sender import drain
 from rituals.signals import compute_week_signals
 from storage.models import AnonymousAnswer, AnonymousGuard, Answer, Occurrence
+from storage.models_outbox import OutboxMessage
 from tests.conftest import MONDAY_10_BERLIN, ROOM, make_ritual, make_team
 
 NOW = MONDAY_10_BERLIN + timedelta(minutes=1)
@@ -364,7 +366,46 @@ async def test_a_prompt_that_could_not_be_sent_is_retried_not_lost(session, noti
     team = make_team(session)
     ritual = make_ritual(session, team, "checkin")
     notifiers.by_platform["console"] = FailingChannel(console)
-    with pytest.raises(ConnectionError):
+    opened = await open_occurrence(
+        session=session,
+        notifiers=notifiers,
+        ritual_id=ritual.id,
+        scheduled_at=MONDAY_10_BERLIN,
+        now=NOW,
+    )
+    assert opened is not None  # the round stands; its prompt waits in the outbox
+    row = session.exec(select(OutboxMessage)).one()
+    assert (row.key, row.state, row.attempts) == (f"occ:{opened.id}:prompt", "pending", 1)
+    assert "platform down" in row.last_error and row.next_attempt_at > NOW
+    notifiers.by_platform["console"] = console
+    assert (
+        await open_occurrence(
+            session=session,
+            notifiers=notifiers,
+            ritual_id=ritual.id,
+            scheduled_at=MONDAY_10_BERLIN,
+            now=NOW + timedelta(minutes=1),
+        )
+        is None
+    )
+    await drain(session.get_bind(), notifiers, None, NOW + timedelta(minutes=6))
+    assert len([m for m in console.sent_to(ROOM, "channel") if isinstance(m, CheckinPrompt)]) == 1
+    session.refresh(opened)
+    assert opened.message_ref  # the follow-up stored the prompt's reference for the summary
+
+
+async def test_the_prompt_rows_are_written_in_the_transaction_of_the_occurrence(
+    session, notifiers, console, monkeypatch
+):
+    """A crash after the commit cannot leave a round without its prompts: they are rows in it."""
+    team = make_team(session)
+    ritual = make_ritual(session, team, "safety_pulse")
+
+    async def crash(*_args, **_kwargs):
+        raise SystemExit("killed right after the commit")
+
+    monkeypatch.setattr(lifecycle, "dispatch", crash)
+    with pytest.raises(SystemExit):
         await open_occurrence(
             session=session,
             notifiers=notifiers,
@@ -372,17 +413,15 @@ async def test_a_prompt_that_could_not_be_sent_is_retried_not_lost(session, noti
             scheduled_at=MONDAY_10_BERLIN,
             now=NOW,
         )
-    assert session.exec(select(Occurrence)).all() == []
-    notifiers.by_platform["console"] = console
-    retried = await open_occurrence(
-        session=session,
-        notifiers=notifiers,
-        ritual_id=ritual.id,
-        scheduled_at=MONDAY_10_BERLIN,
-        now=NOW + timedelta(minutes=1),
-    )
-    assert retried is not None
-    assert len([m for m in console.sent_to(ROOM, "channel") if isinstance(m, CheckinPrompt)]) == 1
+    assert console.deliveries == []
+    occurrence = session.exec(select(Occurrence)).one()
+    rows = session.exec(select(OutboxMessage)).all()
+    assert sorted(r.user_id for r in rows) == ["U1", "U2", "U3", "U4", "U5", "ULEAD"]
+    assert {r.key.rsplit(":", 1)[0] for r in rows} == {f"occ:{occurrence.id}:prompt"}
+    await drain(session.get_bind(), notifiers, None, NOW)
+    assert sorted(d.target for d in console.deliveries) == ["U1", "U2", "U3", "U4", "U5", "ULEAD"]
+    await drain(session.get_bind(), notifiers, None, NOW + timedelta(hours=1))
+    assert len(console.deliveries) == 6  # sent once, never twice
 
 
 class OneBrokenInbox:

@@ -7,12 +7,15 @@ import pytest
 from sqlmodel import select
 
 from rituals import feedback
+from rituals.clock import utcnow
 from rituals.context import RitualScope
 from rituals.errors import InvalidAnswer, NotFound
 from rituals.lifecycle import close_occurrence, open_occurrence
 from rituals.messages import FeedbackBatch, LeaderReply
+from rituals.outbox_sender import drain
 from rituals.relay import decode_relay_key, new_relay_key, reply_to_item
 from storage.models import AnonymousAnswer
+from storage.models_outbox import OutboxMessage
 from tests.conftest import MONDAY_10_BERLIN, make_ritual, make_team
 
 KEY = decode_relay_key(new_relay_key())
@@ -132,3 +135,48 @@ async def test_authors_who_declined_replies_cannot_be_reached(session, notifiers
 def test_a_malformed_relay_key_is_refused_clearly():
     with pytest.raises(ValueError, match="32 bytes"):
         decode_relay_key("c2hvcnQ=")
+
+
+class NoDirectMessages:
+    """A notifier whose direct messages fail, so a relay stays in the outbox for inspection."""
+
+    def __init__(self, console):
+        self.console = console
+
+    def __getattr__(self, name):
+        return getattr(self.console, name)
+
+    async def send_direct(self, **_):
+        raise ConnectionError("platform down")
+
+
+def relay_rows(session) -> list[OutboxMessage]:
+    """Return the outbox rows of relays, fresh from the database."""
+    session.expire_all()
+    rows = session.exec(select(OutboxMessage)).all()
+    return [row for row in rows if row.key.startswith("anon:relay:")]
+
+
+async def test_a_queued_relay_holds_the_seal_never_the_author_and_is_deleted_once_sent(
+    session, notifiers, console
+):
+    batch = await released_batch(session, notifiers, console)
+    item_key = next(k for k, t in batch.items if t == "answer from person 3")
+    working = notifiers.by_platform["console"]
+    notifiers.by_platform["console"] = NoDirectMessages(console)
+    await reply_to_item(
+        session=session,
+        notifiers=notifiers,
+        key=KEY,
+        item_key=item_key,
+        leader_user_id="ULEAD",
+        text="Thank you.",
+    )
+    (queued,) = relay_rows(session)
+    assert queued.state == "pending" and queued.sealed_to and queued.user_id == ""
+    stored = " ".join(str(v) for k, v in queued.model_dump().items() if k != "sealed_to")
+    assert "U3" not in stored and item_key not in stored  # neither the author nor the item
+    notifiers.by_platform["console"] = working
+    await drain(session.get_bind(), notifiers, KEY, utcnow() + timedelta(minutes=10))
+    assert [d.target for d in console.deliveries if isinstance(d.message, LeaderReply)] == ["U3"]
+    assert relay_rows(session) == []  # once sent, nothing is left of it, not even its time

@@ -27,6 +27,8 @@ EXPECTED_TABLES = {
     "teamitemrollup",
     "figureaudit",
     "publishedweek",
+    "outboxmessage",
+    "outboxlease",
     "havenadmin",
     "digestsettings",
     "leaderprofile",

@@ -1,7 +1,7 @@
 """published weeks: each team's headline figures of a final week, read by many-team pages
 
 Revision ID: 0016_published_weeks
-Revises: 0012_figures
+Revises: 0013_outbox
 Create Date: 2026-12-01 03:00:00.000000
 """
 
@@ -12,7 +12,7 @@ import sqlmodel
 from alembic import op
 
 revision: str = "0016_published_weeks"
-down_revision: str | None = "0012_figures"
+down_revision: str | None = "0013_outbox"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

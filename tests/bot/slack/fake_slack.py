@@ -13,7 +13,7 @@ from aiohttp.test_utils import TestServer
 BOT_USER = "UHAVENBOT"
 BOT_ID = "BHAVEN"
 TEAM = "T0HAVEN"
-JSON_FIELDS = ("blocks", "view", "attachments", "files", "users")
+JSON_FIELDS = ("blocks", "view", "attachments", "files", "users", "metadata")
 
 
 @dataclass
@@ -43,6 +43,9 @@ class FakeSlack:
     _failures: dict[str, list[Any]] = field(default_factory=dict)
     _ts: Any = field(default_factory=lambda: itertools.count(1))
     _sockets: list[web.WebSocketResponse] = field(default_factory=list)
+    posted: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # by channel, as history
+    delay: dict[str, float] = field(default_factory=dict)  # seconds each call of a method waits
+    pacing: Any = None  # a callable(method, args) -> seconds to Retry-After, or 0 to serve
     server: TestServer | None = None
 
     @property
@@ -92,9 +95,9 @@ class FakeSlack:
         """Answer the next `times` calls of method with 429 and Retry-After."""
         self._limits[method] = [times, retry_after]
 
-    def fail(self, method: str, error: str, *, times: int = 1) -> None:
+    def fail(self, method: str, error: str, *, times: int = 1, status: int = 200) -> None:
         """Answer the next `times` calls of method with {"ok": false, "error": error}."""
-        self._failures[method] = [times, error]
+        self._failures[method] = [times, error, status]
 
     def calls_to(self, method: str) -> list[Call]:
         """Return the recorded calls of one method, in order."""
@@ -121,6 +124,14 @@ class FakeSlack:
         token = request.headers.get("Authorization", "").removeprefix("Bearer ")
         peer = request.transport.get_extra_info("peername") if request.transport else None
         self.calls.append(Call(method=method, args=args, token=token, connection=str(peer)))
+        if self.pacing is not None:
+            wait = self.pacing(method, args)
+            if wait:
+                return web.json_response(
+                    {"ok": False, "error": "ratelimited"},
+                    status=429,
+                    headers={"Retry-After": str(wait)},
+                )
         limit = self._limits.get(method)
         if limit and limit[0] > 0:
             limit[0] -= 1
@@ -132,8 +143,11 @@ class FakeSlack:
         failure = self._failures.get(method)
         if failure and failure[0] > 0:
             failure[0] -= 1
-            return web.json_response({"ok": False, "error": failure[1]})
-        return web.json_response(self._answer(method, args, request))
+            return web.json_response({"ok": False, "error": failure[1]}, status=failure[2])
+        answer = self._answer(method, args, request)
+        if self.delay.get(method):  # done, but the answer is slow: a caller may give up on it
+            await asyncio.sleep(self.delay[method])
+        return web.json_response(answer)
 
     def _answer(self, method: str, args: dict[str, Any], request: web.Request) -> dict[str, Any]:
         ok = {"ok": True}
@@ -147,8 +161,10 @@ class FakeSlack:
                 "user_id": BOT_USER,
                 "bot_id": BOT_ID,
             }
+        if method in ("conversations.history", "conversations.replies"):
+            return self._history(method, args)
         if method in ("chat.postMessage", "chat.update"):
-            ts = args.get("ts") or self.next_ts()
+            ts = self._remember(args) if method == "chat.postMessage" else args.get("ts", "")
             return {
                 **ok,
                 "channel": args.get("channel"),
@@ -204,6 +220,43 @@ class FakeSlack:
                 "url": str(request.url.with_path("/socket").with_scheme("ws").with_query(None)),
             }
         return {"ok": False, "error": "unknown_method"}
+
+    def _remember(self, args: dict[str, Any]) -> str:
+        """Keep the post (with its metadata) for conversations.history and .replies; return its ts."""
+        ts = self.next_ts()
+        self.posted.setdefault(str(args.get("channel")), []).append(
+            {
+                "ts": ts,
+                "thread_ts": args.get("thread_ts"),
+                "text": args.get("text", ""),
+                "bot_id": BOT_ID,
+                "metadata": args.get("metadata"),
+            }
+        )
+        return ts
+
+    def _history(self, method: str, args: dict[str, Any]) -> dict[str, Any]:
+        """Answer like Slack: newest first; metadata only with include_all_metadata."""
+        messages = self.posted.get(str(args.get("channel")), [])
+        if method == "conversations.replies":
+            messages = [m for m in messages if m["thread_ts"] == args.get("ts")]
+        else:
+            messages = [m for m in messages if not m["thread_ts"]]
+        with_metadata = str(args.get("include_all_metadata")).lower() in ("true", "1")
+        shown = [
+            {k: v for k, v in m.items() if with_metadata or k != "metadata"}
+            for m in reversed(messages)
+        ]
+        return {"ok": True, "messages": shown, "has_more": False}
+
+    def posts_tagged(self, key: str) -> list[dict[str, Any]]:
+        """Return every post whose outbox metadata carries key."""
+        return [
+            m
+            for messages in self.posted.values()
+            for m in messages
+            if ((m.get("metadata") or {}).get("event_payload") or {}).get("key") == key
+        ]
 
     def _members(self, args: dict[str, Any]) -> dict[str, Any]:
         members = self.channels.get(str(args.get("channel")))

@@ -1,0 +1,163 @@
+"""The outbox in the core: messages survive the codec, keys refuse a second row, doubt is shown."""
+
+from datetime import UTC, datetime, timedelta
+
+from sqlmodel import select
+
+from rituals import failure
+from rituals.clock import utcnow
+from rituals.context import RitualScope
+from rituals.lifecycle import close_occurrence, open_occurrence
+from rituals.messages import CheckinPrompt, FeedbackBatch, PulseItem, PulsePrompt
+from rituals.outbox import direct, enqueue
+from rituals.outbox_codec import decode, encode
+from rituals.outbox_sender import drain
+from rituals.ports import PersonAddress
+from storage.models_outbox import OutboxMessage
+from storage.outbox_leases import prune_sent
+from tests.conftest import MONDAY_10_BERLIN, ROOM, make_ritual, make_team
+
+NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+ANA = PersonAddress(platform="console", workspace="local", user_id="U1")
+
+
+def test_every_kind_of_value_survives_the_codec():
+    messages = [
+        CheckinPrompt(occurrence_id=3, question="How are you?", mode="shared", closes_at=NOW),
+        FeedbackBatch(
+            occurrence_id=4,
+            question="What?",
+            items=(("k1", "one"), ("k2", "two")),
+            replyable=frozenset({"k2"}),
+        ),
+        PulsePrompt(
+            occurrence_id=5, items=(PulseItem(number=2, statement="Safe."),), closes_at=NOW
+        ),
+    ]
+    for message in messages:
+        assert decode(encode(message)) == message
+    assert decode(encode(messages[0])).scale[5] == "Great"  # int keys stay ints
+
+
+def test_a_second_row_with_the_same_key_is_a_no_op(session):
+    prompt = CheckinPrompt(occurrence_id=3, question="?", mode="private", closes_at=NOW)
+    envelope = direct(key="occ:3:prompt:1", person=ANA, message=prompt, give_up_at=NOW)
+    enqueue(session, [envelope, envelope], now=NOW)
+    session.commit()
+    enqueue(session, [envelope], now=NOW)
+    session.commit()
+    assert len(session.exec(select(OutboxMessage)).all()) == 1
+
+
+async def test_a_doubtful_row_a_platform_cannot_look_up_is_kept_in_doubt_not_sent_again(
+    session, notifiers, console
+):
+    """Teams (and the console) have no history of the bot's messages: doubt is shown, not resent."""
+    prompt = CheckinPrompt(occurrence_id=3, question="?", mode="private", closes_at=NOW)
+    envelope = direct(
+        key="occ:3:prompt:1", person=ANA, message=prompt, give_up_at=NOW + timedelta(hours=1)
+    )
+    enqueue(session, [envelope], now=NOW)
+    row = session.exec(select(OutboxMessage)).one()
+    row.claimed_by, row.attempts = "a replica that died", 1
+    row.claimed_until = row.first_attempt_at = NOW  # its claim ran out unmarked
+    session.add(row)
+    session.commit()
+    await drain(session.get_bind(), notifiers, None, NOW + timedelta(minutes=2))
+    assert console.deliveries == []
+    session.expire_all()
+    kept = session.exec(select(OutboxMessage)).one()
+    assert kept.state == "in_doubt" and "not sent again" in kept.last_error
+
+
+class ChannelDown:
+    """A console whose channel posts fail, as when the platform is down."""
+
+    def __init__(self, console):
+        self.console = console
+
+    def __getattr__(self, name):
+        return getattr(self.console, name)
+
+    async def post_to_channel(self, **_):
+        raise ConnectionError("platform down")
+
+
+async def test_a_summary_waits_for_the_prompt_it_updates(session, notifiers, console):
+    team = make_team(session)
+    ritual = make_ritual(session, team, "checkin")
+    notifiers.by_platform["console"] = ChannelDown(console)
+    opened_at = MONDAY_10_BERLIN + timedelta(minutes=1)
+    occurrence = await open_occurrence(
+        session=session,
+        notifiers=notifiers,
+        ritual_id=ritual.id,
+        scheduled_at=MONDAY_10_BERLIN,
+        now=opened_at,
+    )
+    await close_occurrence(
+        session=session, notifiers=notifiers, occurrence_id=occurrence.id, now=opened_at
+    )
+    assert console.deliveries == []  # neither the prompt nor its summary could go
+    notifiers.by_platform["console"] = console
+    await drain(session.get_bind(), notifiers, None, opened_at + timedelta(minutes=10))
+    assert [d.where for d in console.deliveries] == ["channel", "update"]
+    prompt, summary = console.deliveries
+    assert summary.ref == prompt.ref  # the summary replaced the prompt it waited for
+
+
+class ThreadDown:
+    """A console whose thread replies fail, as when the platform is down."""
+
+    def __init__(self, console):
+        self.console = console
+
+    def __getattr__(self, name):
+        return getattr(self.console, name)
+
+    async def post_in_thread(self, **_):
+        raise ConnectionError("platform down")
+
+
+async def test_a_story_shared_anonymously_is_posted_later_and_leaves_no_row(
+    session, notifiers, console
+):
+    team = make_team(session)
+    ritual = make_ritual(session, team, "failure_celebration")
+    occurrence = await open_occurrence(
+        session=session,
+        notifiers=notifiers,
+        ritual_id=ritual.id,
+        scheduled_at=MONDAY_10_BERLIN,
+        now=MONDAY_10_BERLIN,
+    )
+    scope = RitualScope.of_ritual(session=session, ritual_id=ritual.id)
+    notifiers.by_platform["console"] = ThreadDown(console)
+    await failure.share_anonymously(
+        scope=scope, occurrence=occurrence, notifiers=notifiers, text="I missed a deadline"
+    )
+    (waiting,) = [r for r in session.exec(select(OutboxMessage)).all() if r.key.startswith("anon:")]
+    assert waiting.state == "pending" and waiting.ref == occurrence.message_ref
+    notifiers.by_platform["console"] = console
+    await drain(session.get_bind(), notifiers, None, utcnow() + timedelta(minutes=10))
+    assert console.sent_to(ROOM, "thread")[0].text == "I missed a deadline"
+    session.expire_all()
+    assert [r for r in session.exec(select(OutboxMessage)).all() if r.key.startswith("anon:")] == []
+
+
+def test_sent_rows_are_pruned_after_a_week_pending_ones_never(session):
+    prompt = CheckinPrompt(occurrence_id=3, question="?", mode="private", closes_at=NOW)
+    old = NOW - timedelta(days=8)
+    for key in ("sent:old", "sent:new", "pending:old"):
+        enqueue(
+            session,
+            [direct(key=key, person=ANA, message=prompt, give_up_at=NOW)],
+            now=NOW if key == "sent:new" else old,
+        )
+    for row in session.exec(select(OutboxMessage)).all():
+        row.state = "sent" if row.key.startswith("sent") else "pending"
+        session.add(row)
+    session.commit()
+    assert prune_sent(session.get_bind(), before=NOW - timedelta(days=7)) == 1
+    left = sorted(row.key for row in session.exec(select(OutboxMessage)).all())
+    assert left == ["pending:old", "sent:new"]
