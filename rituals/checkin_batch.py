@@ -29,6 +29,7 @@ from rituals.metrics import ANSWERS_RECORDED, ANSWERS_REFUSED
 from rituals.ports import NotifierRegistry
 from rituals.texts import BROKEN_CHARACTER
 from storage.models import Answer, Member, Occurrence
+from storage.teams import name_unnamed_members
 from storage.write_transaction import begin_writing
 
 log = logging.getLogger(__name__)
@@ -273,10 +274,7 @@ def _load(session: Session, clicks: Sequence[CheckinClick]) -> _Batch:
 def _keep_names(engine: Engine, names: dict[int, str]) -> None:
     """Give members stored without a name the names the platform told."""
     with Session(engine) as session:
-        for member in session.exec(select(Member).where(col(Member.id).in_(list(names)))):
-            if not member.display_name:
-                member.display_name = names[member.id or 0][:200]
-                session.add(member)
+        name_unnamed_members(session=session, names=names)
         session.commit()
 
 

@@ -41,6 +41,13 @@ def remember_event(*, engine: Engine, event_id: str) -> bool:
     return True
 
 
+def forget_event(*, engine: Engine, event_id: str) -> None:
+    """Forget an event id, so that Slack's next delivery of the event is handled."""
+    with Session(engine) as session:
+        session.exec(delete(SlackEvent).where(SlackEvent.event_id == event_id[:64]))
+        session.commit()
+
+
 class EventDeduplication(AsyncMiddleware):
     """Acknowledge, without handling again, any Events API event whose event_id was seen before."""
 
