@@ -12,6 +12,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, delete
 
+from bot.database_work import in_session
 from bot.slack import commands, views
 from bot.slack.runtime import SlackRuntime
 from rituals.admin import is_haven_admin
@@ -68,9 +69,14 @@ class EventDeduplication(AsyncMiddleware):
 
 async def is_admin(*, runtime: SlackRuntime, team_id: str, user_id: str) -> bool:
     """Return whether a person may change Haven's setup: a Haven admin, or a workspace admin/owner."""
-    with Session(runtime.engine) as session:
-        if is_haven_admin(session=session, platform="slack", workspace=team_id, user_id=user_id):
-            return True
+    named = await in_session(
+        runtime.engine,
+        lambda session: is_haven_admin(
+            session=session, platform="slack", workspace=team_id, user_id=user_id
+        ),
+    )
+    if named:
+        return True
     return (await runtime.people.lookup(team_id=team_id, user_id=user_id)).is_admin
 
 
