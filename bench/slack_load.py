@@ -206,6 +206,7 @@ async def seed(database_url: str, api_url: str) -> int:
 
     from bot.platforms import Notifiers
     from bot.settings import Settings
+    from bot.slack.pacing import Pacer
     from bot.slack.runtime import build_notifier
     from rituals.clock import utcnow
     from rituals.lifecycle import open_occurrence
@@ -222,7 +223,9 @@ async def seed(database_url: str, api_url: str) -> int:
         SLACK_SIGNING_SECRET=SECRET,
         SLACK_API_URL=api_url,
     )  # type: ignore[call-arg]
-    notifiers = Notifiers(by_platform={"slack": build_notifier(settings=settings, engine=engine)})
+    # Seeding is not measured: no pacing to Slack's rate limits (200 users.info would take 2 min).
+    unpaced = build_notifier(settings=settings, engine=engine, pacer=Pacer(per_minute={}))
+    notifiers = Notifiers(by_platform={"slack": unpaced})
     with Session(engine, expire_on_commit=False) as session:
         workspace = get_or_create_workspace(session=session, platform="slack", external_id=TEAM)
         team = Team(workspace_id=workspace.id, name="Load", channel=CHANNEL, timezone="UTC")
