@@ -77,7 +77,7 @@ async def test_clicks_are_stored_and_healthz_answers_while_the_slack_api_hangs(t
             database_url=database_url, api_url=fake.url, channel="C0HANG"
         )
         for method in ("chat.postEphemeral", "users.info", "chat.postMessage"):
-            fake.delay(method, 60.0)  # Slack answers nothing any more
+            fake.delay[method] = 60.0  # Slack answers nothing any more
         served = start_haven(
             env=slack_env(database_url=database_url, api_url=fake.url), log=tmp_path / "haven.log"
         )

@@ -41,9 +41,9 @@ class FakeSlack:
     anyone: bool = False  # users.info knows every id (load tests with many made-up people)
     _limits: dict[str, list[int]] = field(default_factory=dict)
     _failures: dict[str, list[Any]] = field(default_factory=dict)
-    _delays: dict[str, float] = field(default_factory=dict)
     _ts: Any = field(default_factory=lambda: itertools.count(1))
     _sockets: list[web.WebSocketResponse] = field(default_factory=list)
+    delay: dict[str, float] = field(default_factory=dict)  # seconds each call of a method waits
     server: TestServer | None = None
 
     @property
@@ -97,10 +97,6 @@ class FakeSlack:
         """Answer the next `times` calls of method with {"ok": false, "error": error}."""
         self._failures[method] = [times, error]
 
-    def delay(self, method: str, seconds: float) -> None:
-        """Answer every call of method only after this many seconds (a slow or hanging Slack)."""
-        self._delays[method] = seconds
-
     def calls_to(self, method: str) -> list[Call]:
         """Return the recorded calls of one method, in order."""
         return [call for call in self.calls if call.method == method]
@@ -126,8 +122,6 @@ class FakeSlack:
         token = request.headers.get("Authorization", "").removeprefix("Bearer ")
         peer = request.transport.get_extra_info("peername") if request.transport else None
         self.calls.append(Call(method=method, args=args, token=token, connection=str(peer)))
-        if method in self._delays:
-            await asyncio.sleep(self._delays[method])
         limit = self._limits.get(method)
         if limit and limit[0] > 0:
             limit[0] -= 1
@@ -140,7 +134,10 @@ class FakeSlack:
         if failure and failure[0] > 0:
             failure[0] -= 1
             return web.json_response({"ok": False, "error": failure[1]})
-        return web.json_response(self._answer(method, args, request))
+        answer = self._answer(method, args, request)
+        if self.delay.get(method):  # done, but the answer is slow: a caller may give up on it
+            await asyncio.sleep(self.delay[method])
+        return web.json_response(answer)
 
     def _answer(self, method: str, args: dict[str, Any], request: web.Request) -> dict[str, Any]:
         ok = {"ok": True}

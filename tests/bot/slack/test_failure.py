@@ -2,6 +2,7 @@
 
 import logging
 
+import pytest
 from sqlmodel import Session, select
 
 from rituals.lifecycle import close_occurrence
@@ -66,7 +67,7 @@ async def test_a_story_reply_is_stored_when_slack_hears_the_200_and_named_after(
     ritual = make_slack_ritual(session, make_slack_team(session), "failure_celebration")
     occurrence = await slack.open(ritual.id)
     slack.fake.add_user("U0NEW", "Noor")  # joined the channel after the round opened
-    slack.fake.delay("users.info", 1.0)  # the name look-up must not stand before the store
+    slack.fake.delay["users.info"] = 1.0  # the name look-up must not stand before the store
     response = await slack.event(reply(occurrence, user="U0NEW"))
     assert response.status == 200
     (story,) = stories(slack.engine)  # stored before the acknowledgement, not after it
@@ -170,3 +171,29 @@ async def test_the_summary_replaces_the_opener_at_close(slack, session):
     (update,) = slack.fake.calls_to("chat.update")
     assert update.args["ts"] == occurrence.message_ref
     assert "1 story shared" in str(update.args["blocks"])
+
+
+async def test_a_story_the_database_fails_to_store_gets_a_503_and_slacks_retry_is_stored(
+    slack, session
+):
+    if slack.engine.dialect.name != "postgresql":
+        pytest.skip("a trigger that fails like a full disk is written for PostgreSQL")
+    ritual = make_slack_ritual(session, make_slack_team(session), "failure_celebration")
+    occurrence = await slack.open(ritual.id)
+    with slack.engine.begin() as connection:  # the database fails every story insert for now
+        connection.exec_driver_sql(
+            "CREATE FUNCTION refuse_story() RETURNS trigger AS $$ "
+            "BEGIN RAISE EXCEPTION 'could not extend file'; END $$ LANGUAGE plpgsql"
+        )
+        connection.exec_driver_sql(
+            "CREATE TRIGGER refuse_story BEFORE INSERT ON story "
+            "FOR EACH ROW EXECUTE FUNCTION refuse_story()"
+        )
+    failed = await slack.event(reply(occurrence), event_id="EvSTORY1")
+    assert failed.status == 503  # not stored, so not acknowledged: Slack sends it again
+    assert stories(slack.engine) == []
+    with slack.engine.begin() as connection:  # the database recovers
+        connection.exec_driver_sql("DROP TRIGGER refuse_story ON story")
+    retried = await slack.event(reply(occurrence), event_id="EvSTORY1", retry_num=1)
+    assert retried.status == 200
+    assert [story.message_ref for story in stories(slack.engine)] == ["1767000200.000100"]
