@@ -2,6 +2,7 @@
 
 Run:  .venv/bin/python -m bench.slack_load [--rates 50,100,200,400] [--seconds 5] [--rounds 3]
       [--write]
+      .venv/bin/python -m bench.slack_load --replicas 3 [--seconds 5] [--rounds 3]
 
 Everything stays on 127.0.0.1. One run starts the fake Slack Web API (tests/bot/slack/fake_slack.py)
 in its own process, seeds a SQLite database with a Slack team and an open private check-in, then
@@ -9,10 +10,13 @@ measures `haven serve`, a Bolt app that only acks, and one that acks and sends t
 confirmation, one after the other with the same load: open-loop stages at rising rates
 (acknowledgement latency p50/p99) and closed-loop stages with a fixed number of clicks in flight
 (maximum throughput), with the CPU each process spent per click. Slack wants an ack within 3 s.
+With --replicas N it measures instead, on a fresh PostgreSQL schema, the most clicks one
+`haven serve` and N replicas on that one database acknowledge (stored) per second, side by side.
 """
 
 import argparse
 import asyncio
+import contextlib
 import hashlib
 import hmac
 import json
@@ -142,16 +146,25 @@ async def open_loop(url: str, occurrence_id: int, rate: int, seconds: float) -> 
 
 
 async def closed_loop(
-    url: str, occurrence_id: int, clients: int, seconds: float, *, action_id: str = ""
+    url: str | list[str],
+    occurrence_id: int,
+    clients: int,
+    seconds: float,
+    *,
+    action_id: str = "",
 ) -> Stage:
-    """Keep `clients` clicks in flight for `seconds`: the most the server acknowledges."""
+    """Keep `clients` clicks in flight for `seconds`: the most the server(s) acknowledge.
+
+    Given several URLs (replicas), client n always sends to URL n modulo their number.
+    """
     loop = asyncio.get_running_loop()
+    urls = [url] if isinstance(url, str) else url
     latencies: list[float] = []
     sent = [0]
     async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=clients)) as http:
         start = loop.time()
 
-        async def client() -> None:
+        async def client(url: str) -> None:
             while loop.time() - start < seconds:
                 sent[0] += 1
                 body = click_body(occurrence_id, sent[0], action_id=action_id)
@@ -159,7 +172,7 @@ async def closed_loop(
                 if status == 200:
                     latencies.append(ms)
 
-        await asyncio.gather(*(client() for _ in range(clients)))
+        await asyncio.gather(*(client(urls[n % len(urls)]) for n in range(clients)))
         elapsed = loop.time() - start
     name = f"max ({clients} in flight)" + (", unknown action" if action_id else "")
     return Stage(name, sent[0], len(latencies), elapsed, latencies)
@@ -206,6 +219,7 @@ async def seed(database_url: str, api_url: str) -> int:
 
     from bot.platforms import Notifiers
     from bot.settings import Settings
+    from bot.slack.pacing import Pacer
     from bot.slack.runtime import build_notifier
     from rituals.clock import utcnow
     from rituals.lifecycle import open_occurrence
@@ -222,7 +236,9 @@ async def seed(database_url: str, api_url: str) -> int:
         SLACK_SIGNING_SECRET=SECRET,
         SLACK_API_URL=api_url,
     )  # type: ignore[call-arg]
-    notifiers = Notifiers(by_platform={"slack": build_notifier(settings=settings, engine=engine)})
+    # Seeding is not measured: no pacing to Slack's rate limits (200 users.info would take 2 min).
+    unpaced = build_notifier(settings=settings, engine=engine, pacer=Pacer(per_minute={}))
+    notifiers = Notifiers(by_platform={"slack": unpaced})
     with Session(engine, expire_on_commit=False) as session:
         workspace = get_or_create_workspace(session=session, platform="slack", external_id=TEAM)
         team = Team(workspace_id=workspace.id, name="Load", channel=CHANNEL, timezone="UTC")
@@ -458,6 +474,49 @@ async def run(rates: list[int], seconds: float, clients: int, rounds: int, write
         print(f"wrote {RESULTS.relative_to(ROOT)}")
 
 
+async def run_replicas(count: int, seconds: float, clients: int, rounds: int) -> None:
+    """On a fresh PostgreSQL schema: the most one replica, then `count` replicas, store per second."""
+    from tests.conftest import fresh_postgres_schema
+
+    schema = fresh_postgres_schema()
+    database_url = next(schema)
+    fake_port = free_port()
+    api_url = f"http://127.0.0.1:{fake_port}/api/"
+    fake = start([sys.executable, "-m", "bench.slack_load", "fake", "--port", str(fake_port)], {})
+    servers: list[subprocess.Popen] = []  # type: ignore[type-arg]
+    try:
+        await wait_until_up(f"http://127.0.0.1:{fake_port}/api/auth.test")
+        occurrence_id = await seed(database_url, api_url)
+        env = {
+            "DATABASE_URL": database_url,
+            "SLACK_BOT_TOKEN": "xoxb-bench",
+            "SLACK_SIGNING_SECRET": SECRET,
+            "SLACK_API_URL": api_url,
+            "HAVEN_ENV": "development",
+        }
+        ports = [free_port() for _ in range(count)]
+        servers = [start(server_command("haven", port, api_url), env) for port in ports]
+        urls = [f"http://127.0.0.1:{port}/slack/events" for port in ports]
+        for port in ports:
+            await wait_until_up(f"http://127.0.0.1:{port}/healthz")
+        for url in urls:  # everyone once through each replica: caches
+            await open_loop(url, occurrence_id, rate=100, seconds=PEOPLE / 100)
+        for n in range(1, rounds + 1):
+            one = await closed_loop(urls[0], occurrence_id, clients, seconds)
+            await asyncio.sleep(1)
+            every = await closed_loop(urls, occurrence_id, clients * count, seconds)
+            await asyncio.sleep(1)
+            print(f"round {n}, PostgreSQL, 1 replica  {one.name:>18}: {report(one)}", flush=True)
+            print(f"round {n}, PostgreSQL, {count} replicas {every.name:>18}: {report(every)}")
+            print(f"round {n}: {count} replicas / 1 replica {ratio(every, one)}", flush=True)
+    finally:
+        for server in servers:
+            stop(server)
+        stop(fake)
+        with contextlib.suppress(StopIteration):
+            next(schema)
+
+
 def serve_fake(port: int) -> None:
     """Serve the fake Slack Web API until terminated, knowing every user and the load channel."""
     from tests.bot.slack.fake_slack import FakeSlack
@@ -511,6 +570,12 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=32, help="clicks in flight, last stage")
     parser.add_argument("--rounds", type=int, default=1, help="measure every server this often")
     parser.add_argument("--write", action="store_true", help="write bench/RESULTS-slack.md")
+    parser.add_argument(
+        "--replicas",
+        type=int,
+        default=0,
+        help="instead: saturation of 1 and of N `haven serve` replicas on one PostgreSQL",
+    )
     args = parser.parse_args()
     if args.role == "fake":
         serve_fake(args.port)
@@ -520,7 +585,10 @@ def main() -> None:
         rates = [int(rate) for rate in args.rates.split(",")]
         if max(rates) > 2000 or args.seconds > 30 or not 1 <= args.rounds <= 5:
             parser.error("keep the load bounded: rates ≤ 2000/s, stages ≤ 30 s, rounds 1–5")
-        asyncio.run(run(rates, args.seconds, args.clients, args.rounds, args.write))
+        if args.replicas:
+            asyncio.run(run_replicas(args.replicas, args.seconds, args.clients, args.rounds))
+        else:
+            asyncio.run(run(rates, args.seconds, args.clients, args.rounds, args.write))
 
 
 if __name__ == "__main__":

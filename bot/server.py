@@ -13,7 +13,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from bot.chart import chart_alt_text, render_chart
 from bot.console.notifier import ConsoleNotifier
-from bot.database_watch import PING_SECONDS, DatabaseWatch
+from bot.database_watch import DatabaseWatch
 from bot.guard_secret import install_from_settings
 from bot.http_guard import answer_failures
 from bot.observability import metrics, timed
@@ -36,6 +36,7 @@ from storage.single_process import DatabaseInUse, claim_sqlite_file
 
 log = logging.getLogger(__name__)
 STATE = web.AppKey("state", "ServerState")
+READY_SECONDS = 1.0  # /readyz answers within this, with 503 when the database has not
 
 
 @dataclass
@@ -52,6 +53,7 @@ class ServerState:
     watch: "asyncio.Task[None] | None" = None  # takes the scheduler over, or gives it up
     outbox: OutboxWorker | None = None
     outbox_task: "asyncio.Task[None] | None" = None
+    readiness: "asyncio.Task[tuple[dict[str, object], bool]] | None" = None  # the check in flight
     database: DatabaseWatch = field(init=False)
 
     def __post_init__(self) -> None:
@@ -73,18 +75,36 @@ async def healthz(request: web.Request) -> web.Response:
 
 
 async def readyz(request: web.Request) -> web.Response:
-    """Say whether this replica can serve: the database answers and its migrations are current."""
+    """Say whether this replica can serve: the database answers and its migrations are current.
+
+    Answers within READY_SECONDS whatever the database does; one check runs at a time, so a
+    hanging database holds at most one worker thread for readiness.
+    """
     state = request.app[STATE]
+    if state.readiness is None or state.readiness.done():
+        state.readiness = asyncio.create_task(readiness(state))
+    done, _ = await asyncio.wait([state.readiness], timeout=READY_SECONDS)
+    if done:
+        body, ready = state.readiness.result()
+    else:
+        body = {
+            "replica": state.replica,
+            "database": f"error: no answer within {READY_SECONDS:g} s",
+            "status": "not ready",
+        }
+        ready = False
+    return web.json_response(body, status=200 if ready else 503)
+
+
+async def readiness(state: ServerState) -> tuple[dict[str, object], bool]:
+    """Return the readiness body and whether this replica is ready."""
     database = await state.database.current()
     body: dict[str, object] = {"replica": state.replica, "database": database}
     ready = database == "ok"
     if ready:
         try:
-            pending, holder = await asyncio.wait_for(
-                asyncio.to_thread(
-                    lambda: (pending_migrations(state.engine), scheduler_holder(state))
-                ),
-                timeout=PING_SECONDS,
+            pending, holder = await asyncio.to_thread(
+                lambda: (pending_migrations(state.engine), scheduler_holder(state))
             )
         except Exception as error:  # a readiness check answers, whatever the database does
             pending, holder = None, None
@@ -105,7 +125,7 @@ async def readyz(request: web.Request) -> web.Response:
             "held_by": holder,
         }
     body["status"] = "ready" if ready else "not ready"
-    return web.json_response(body, status=200 if ready else 503)
+    return body, ready
 
 
 async def start_outbox(app: web.Application) -> None:
@@ -136,7 +156,7 @@ async def outbox_state(state: ServerState) -> dict[str, float] | str:
     """Return the outbox's pending, failed and in-doubt counts and its oldest pending age."""
     try:
         return await asyncio.wait_for(
-            asyncio.to_thread(outbox_counts, state.engine, now=utcnow()), timeout=PING_SECONDS
+            asyncio.to_thread(outbox_counts, state.engine, now=utcnow()), timeout=READY_SECONDS
         )
     except Exception as error:
         return f"error: {type(error).__name__}"

@@ -29,6 +29,7 @@ from rituals.metrics import ANSWERS_RECORDED, ANSWERS_REFUSED
 from rituals.ports import NotifierRegistry
 from rituals.texts import BROKEN_CHARACTER
 from storage.models import Answer, Member, Occurrence
+from storage.teams import name_unnamed_members
 from storage.write_transaction import begin_writing
 
 log = logging.getLogger(__name__)
@@ -273,17 +274,62 @@ def _load(session: Session, clicks: Sequence[CheckinClick]) -> _Batch:
 def _keep_names(engine: Engine, names: dict[int, str]) -> None:
     """Give members stored without a name the names the platform told."""
     with Session(engine) as session:
-        for member in session.exec(select(Member).where(col(Member.id).in_(list(names)))):
-            if not member.display_name:
-                member.display_name = names[member.id or 0][:200]
-                session.add(member)
+        name_unnamed_members(session=session, names=names)
         session.commit()
 
 
+class _Fallback(Exception):
+    """The batch cannot be applied in one piece: apply each click in a savepoint of its own."""
+
+
 def _apply_all(session: Session, clicks: Sequence[CheckinClick]) -> list[Outcome]:
-    """Apply clicks in arrival order, each in a savepoint, and return each click's outcome."""
-    batch = _load(session, clicks)
-    return [_apply_in_savepoint(session, click, batch) for click in clicks]
+    """Apply clicks in arrival order and return each click's outcome.
+
+    The whole batch is applied and flushed at once, in one savepoint. Only when that fails (an
+    answer the database or the core refuses part-way) is the savepoint undone and every click
+    applied again in a savepoint of its own, so that the refused one is refused alone.
+    """
+    try:
+        with session.begin_nested():
+            batch = _load(session, clicks)
+            applied = _apply_together(session, clicks, batch)
+            session.flush()  # new answers get their ids here
+        return [
+            outcome if isinstance(outcome, HavenError) else _recorded(click, outcome, batch)
+            for click, outcome in zip(clicks, applied, strict=True)
+        ]
+    except IntegrityError:
+        raise  # a concurrent first answer from another process: the batch is retried
+    except (_Fallback, DBAPIError, UnicodeError, ValueError):
+        batch = _load(session, clicks)  # what the undone savepoint changed is read again
+        return [_apply_in_savepoint(session, click, batch) for click in clicks]
+
+
+Applied = tuple[Answer, CheckinReceipt, bool]
+
+
+def _apply_together(
+    session: Session, clicks: Sequence[CheckinClick], batch: "_Batch"
+) -> list[Applied | HavenError]:
+    """Apply every click without a savepoint each; raise _Fallback when one fails part-way."""
+    applied: list[Applied | HavenError] = []
+    for click in clicks:
+        try:
+            applied.append(_apply_one(session, click, batch))
+        except HavenError as error:  # refused after something changed: undo it click by click
+            raise _Fallback() from error
+    return applied
+
+
+def _recorded(click: CheckinClick, applied: "Applied", batch: "_Batch") -> Recorded:
+    """Return what writing one click produced."""
+    answer, receipt, shared = applied
+    member = batch.members[(click.occurrence_id, click.user_id)]
+    return Recorded(
+        receipt=receipt,
+        shared_answer_id=answer.id if shared else None,
+        unnamed_member_id=None if member.display_name else member.id,
+    )
 
 
 def _apply_in_savepoint(session: Session, click: CheckinClick, batch: "_Batch") -> Outcome:
@@ -304,13 +350,7 @@ def _apply_in_savepoint(session: Session, click: CheckinClick, batch: "_Batch") 
         batch.members, batch.answers = known  # forget what the undone savepoint added
         log.warning("refused a check-in the database could not store: %s", type(error).__name__)
         return refusal(error)
-    answer, receipt, shared = applied
-    member = batch.members[(click.occurrence_id, click.user_id)]
-    return Recorded(
-        receipt=receipt,
-        shared_answer_id=answer.id if shared else None,
-        unnamed_member_id=None if member.display_name else member.id,
-    )
+    return _recorded(click, applied, batch)
 
 
 def _apply_one(

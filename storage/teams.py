@@ -2,7 +2,7 @@
 
 from collections.abc import Sequence
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from storage.models import Member, Team, Workspace
 
@@ -82,3 +82,11 @@ def upsert_member(
     session.add(member)
     session.flush()
     return member
+
+
+def name_unnamed_members(*, session: Session, names: dict[int, str]) -> None:
+    """Give members stored without a name the names their platform told (by member id)."""
+    for member in session.exec(select(Member).where(col(Member.id).in_(list(names)))):
+        if not member.display_name:
+            member.display_name = names[member.id or 0][:200]
+            session.add(member)

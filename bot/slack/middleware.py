@@ -12,6 +12,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, delete
 
+from bot.database_work import in_session
 from bot.slack import commands, views
 from bot.slack.runtime import SlackRuntime
 from rituals.admin import is_haven_admin
@@ -41,6 +42,13 @@ def remember_event(*, engine: Engine, event_id: str) -> bool:
     return True
 
 
+def forget_event(*, engine: Engine, event_id: str) -> None:
+    """Forget an event id, so that Slack's next delivery of the event is handled."""
+    with Session(engine) as session:
+        session.exec(delete(SlackEvent).where(SlackEvent.event_id == event_id[:64]))
+        session.commit()
+
+
 class EventDeduplication(AsyncMiddleware):
     """Acknowledge, without handling again, any Events API event whose event_id was seen before."""
 
@@ -61,9 +69,14 @@ class EventDeduplication(AsyncMiddleware):
 
 async def is_admin(*, runtime: SlackRuntime, team_id: str, user_id: str) -> bool:
     """Return whether a person may change Haven's setup: a Haven admin, or a workspace admin/owner."""
-    with Session(runtime.engine) as session:
-        if is_haven_admin(session=session, platform="slack", workspace=team_id, user_id=user_id):
-            return True
+    named = await in_session(
+        runtime.engine,
+        lambda session: is_haven_admin(
+            session=session, platform="slack", workspace=team_id, user_id=user_id
+        ),
+    )
+    if named:
+        return True
     return (await runtime.people.lookup(team_id=team_id, user_id=user_id)).is_admin
 
 

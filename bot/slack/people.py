@@ -1,5 +1,6 @@
 """What Slack says about people (users.info), cached in the database to spare rate limits."""
 
+import asyncio
 import re
 import time
 from datetime import UTC, datetime, timedelta
@@ -75,8 +76,7 @@ class SlackPeople:
         remembered = self._memory.get((team_id, user_id))
         if remembered is not None and self._fresh(remembered):
             return remembered
-        with Session(self.engine, expire_on_commit=False) as session:
-            cached = session.get(SlackUser, (team_id, user_id))
+        cached = await asyncio.to_thread(self._cached, team_id, user_id)
         if cached is not None and self._fresh(cached):
             self._memory[(team_id, user_id)] = cached
             return cached
@@ -84,9 +84,7 @@ class SlackPeople:
         response = await client.users_info(user=user_id)
         fresh = from_users_info(team_id=team_id, user=response["user"])
         fresh.dm_channel = cached.dm_channel if cached else ""
-        with Session(self.engine, expire_on_commit=False) as session:
-            session.merge(fresh)
-            session.commit()
+        await asyncio.to_thread(self._keep, fresh)
         self._memory[(team_id, user_id)] = fresh
         return fresh
 
@@ -96,13 +94,29 @@ class SlackPeople:
 
     async def dm_channel(self, *, team_id: str, user_id: str) -> str:
         """Return the id of the bot's direct-message channel with a person, opening it once."""
-        with Session(self.engine, expire_on_commit=False) as session:
-            cached = session.get(SlackUser, (team_id, user_id))
+        cached = await asyncio.to_thread(self._cached, team_id, user_id)
         if cached is not None and cached.dm_channel:
             return cached.dm_channel
         client = await self.clients.for_workspace(team_id)
         response = await client.conversations_open(users=user_id)
         channel = response["channel"]["id"]
+        await asyncio.to_thread(self._keep_dm_channel, team_id, user_id, channel)
+        self._memory.pop((team_id, user_id), None)
+        return channel
+
+    def _cached(self, team_id: str, user_id: str) -> SlackUser | None:
+        """Return the cached row of a person (blocking: run it in a worker thread)."""
+        with Session(self.engine, expire_on_commit=False) as session:
+            return session.get(SlackUser, (team_id, user_id))
+
+    def _keep(self, fresh: SlackUser) -> None:
+        """Write what users.info said (blocking: run it in a worker thread)."""
+        with Session(self.engine, expire_on_commit=False) as session:
+            session.merge(fresh)
+            session.commit()
+
+    def _keep_dm_channel(self, team_id: str, user_id: str, channel: str) -> None:
+        """Remember the DM channel of a person (blocking: run it in a worker thread)."""
         with Session(self.engine, expire_on_commit=False) as session:
             row = session.get(SlackUser, (team_id, user_id)) or SlackUser(
                 team_id=team_id, user_id=user_id, fetched_at=NEVER
@@ -110,8 +124,6 @@ class SlackPeople:
             row.dm_channel = channel
             session.add(row)
             session.commit()
-        self._memory.pop((team_id, user_id), None)
-        return channel
 
     def forget_person(self, *, team_id: str, user_id: str) -> None:
         """Drop a person from the in-memory cache (their rows are erased by the core)."""

@@ -1,10 +1,13 @@
 """The HTTP edge: verify Slack's signature, parse the body, hand it to Bolt, answer in aiohttp terms."""
 
 import logging
+from typing import Any
 
 from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.async_app import AsyncApp
+from slack_bolt.context.async_context import AsyncBoltContext
+from slack_bolt.request.async_internals import build_async_context
 from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_sdk.signature import SignatureVerifier
 
@@ -41,13 +44,9 @@ class EventsEndpoint:
             body=body, timestamp=timestamp, signature=signature
         ):
             return _unsigned()
-        try:  # Bolt parses the body once more, here; a body of the wrong shape must not reach it
-            parse_payload(body=body, content_type=request.headers.get("Content-Type", ""))
-            bolt_request = AsyncBoltRequest(
-                body=body,
-                query=request.query_string,
-                headers=request.headers,  # type: ignore[arg-type]
-            )
+        try:  # a body of the wrong shape must not reach Bolt
+            payload = parse_payload(body=body, content_type=request.headers.get("Content-Type", ""))
+            bolt_request = parsed_request(body=body, payload=payload, request=request)
         except Malformed as error:
             log.info("refused a signed Slack request: %s", error)
             return web.Response(status=400, text=f"malformed body: {error}")
@@ -60,6 +59,22 @@ class EventsEndpoint:
             log.warning("Slack request not handled: %s at %s", type(error).__name__, where(error))
             return web.Response(status=400, text="Haven could not handle this request")
         return await to_aiohttp_response(response)
+
+
+def parsed_request(*, body: str, payload: dict[str, Any], request: web.Request) -> AsyncBoltRequest:
+    """Return Bolt's request for a body parsed already (parse_payload parses it as Bolt does).
+
+    Bolt would parse the body once more; on a busy check-in that second parse is a few percent
+    of the event loop's time, so the parsed payload is handed over instead.
+    """
+    bolt_request = AsyncBoltRequest(
+        body="",
+        query=request.query_string,
+        headers=request.headers,  # type: ignore[arg-type]
+    )
+    bolt_request.raw_body, bolt_request.body = body, payload
+    bolt_request.context = build_async_context(AsyncBoltContext({}), payload)
+    return bolt_request
 
 
 def _unsigned() -> web.Response:

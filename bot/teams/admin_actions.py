@@ -50,12 +50,12 @@ def _optional(data: dict[str, Any], key: str) -> str | None:
     return str(value).strip() if value is not None and str(value).strip() else None
 
 
-async def show_help(runtime: TeamsRuntime, actor: Actor, data: dict[str, Any]) -> Reply:
+def show_help(runtime: TeamsRuntime, actor: Actor, data: dict[str, Any]) -> Reply:
     """Show the commands."""
     return Reply("Haven's commands", card=help_card())
 
 
-async def show_setup(runtime: TeamsRuntime, actor: Actor, data: dict[str, Any]) -> Reply:
+def show_setup(runtime: TeamsRuntime, actor: Actor, data: dict[str, Any]) -> Reply:
     """Show the setup form of this channel."""
     if actor.conversation_kind == "personal":
         raise InvalidAnswer("Set Haven up in the team's channel: mention @Haven setup there.")
@@ -66,7 +66,7 @@ async def show_setup(runtime: TeamsRuntime, actor: Actor, data: dict[str, Any]) 
         return Reply("Setup", card=setup_form(team=team, suggested_name=actor.teams_team_name))
 
 
-async def save_setup(runtime: TeamsRuntime, actor: Actor, data: dict[str, Any]) -> Reply:
+def save_setup(runtime: TeamsRuntime, actor: Actor, data: dict[str, Any]) -> Reply:
     """Bind this channel to a team, or update its settings."""
     if actor.conversation_kind == "personal":
         raise InvalidAnswer("Set Haven up in the team's channel: mention @Haven setup there.")
@@ -86,7 +86,7 @@ async def save_setup(runtime: TeamsRuntime, actor: Actor, data: dict[str, Any]) 
         return Reply(f"This channel is team {team.name}. Next: @Haven rituals to add rituals.")
 
 
-async def show_rituals(runtime: TeamsRuntime, actor: Actor, data: dict[str, Any]) -> Reply:
+def show_rituals(runtime: TeamsRuntime, actor: Actor, data: dict[str, Any]) -> Reply:
     """Show the team's rituals with their buttons."""
     with session_scope(runtime.engine) as session:
         team = channel_team(session, actor)
@@ -94,7 +94,7 @@ async def show_rituals(runtime: TeamsRuntime, actor: Actor, data: dict[str, Any]
         return Reply(f"Rituals of {team.name}", card=rituals_card(team=team, rituals=rituals))
 
 
-async def add(runtime: TeamsRuntime, actor: Actor, data: dict[str, Any]) -> Reply:
+def add(runtime: TeamsRuntime, actor: Actor, data: dict[str, Any]) -> Reply:
     """Add a ritual to the team."""
     with session_scope(runtime.engine) as session:
         team = channel_team(session, actor)
@@ -111,7 +111,7 @@ async def add(runtime: TeamsRuntime, actor: Actor, data: dict[str, Any]) -> Repl
         )
 
 
-async def show_edit(runtime: TeamsRuntime, actor: Actor, data: dict[str, Any]) -> Reply:
+def show_edit(runtime: TeamsRuntime, actor: Actor, data: dict[str, Any]) -> Reply:
     """Show the form that edits one ritual."""
     with session_scope(runtime.engine) as session:
         team = channel_team(session, actor)
@@ -120,7 +120,7 @@ async def show_edit(runtime: TeamsRuntime, actor: Actor, data: dict[str, Any]) -
         return Reply(f"Edit {ritual.name}", card=edit_form(ritual))
 
 
-async def edit(runtime: TeamsRuntime, actor: Actor, data: dict[str, Any]) -> Reply:
+def edit(runtime: TeamsRuntime, actor: Actor, data: dict[str, Any]) -> Reply:
     """Change a ritual's schedule, mode, question or answer window."""
     window = _optional(data, "window_minutes")
     change = RitualChange(
@@ -136,17 +136,17 @@ async def edit(runtime: TeamsRuntime, actor: Actor, data: dict[str, Any]) -> Rep
         return Reply(f"Saved ritual {ritual.id} '{ritual.name}': `{ritual.schedule}`.")
 
 
-async def pause(runtime: TeamsRuntime, actor: Actor, data: dict[str, Any]) -> Reply:
+def pause(runtime: TeamsRuntime, actor: Actor, data: dict[str, Any]) -> Reply:
     """Pause a ritual; its history stays."""
-    return await _set_paused(runtime, actor, data, paused=True)
+    return _set_paused(runtime, actor, data, paused=True)
 
 
-async def resume(runtime: TeamsRuntime, actor: Actor, data: dict[str, Any]) -> Reply:
+def resume(runtime: TeamsRuntime, actor: Actor, data: dict[str, Any]) -> Reply:
     """Resume a paused ritual."""
-    return await _set_paused(runtime, actor, data, paused=False)
+    return _set_paused(runtime, actor, data, paused=False)
 
 
-async def _set_paused(
+def _set_paused(
     runtime: TeamsRuntime, actor: Actor, data: dict[str, Any], *, paused: bool
 ) -> Reply:
     with session_scope(runtime.engine) as session:
@@ -180,7 +180,7 @@ async def run_now(runtime: TeamsRuntime, actor: Actor, data: dict[str, Any]) -> 
         return Reply(f"Opened '{name}' ({occurrence.invited_count} invited).")
 
 
-async def show_leaders(runtime: TeamsRuntime, actor: Actor, data: dict[str, Any]) -> Reply:
+def show_leaders(runtime: TeamsRuntime, actor: Actor, data: dict[str, Any]) -> Reply:
     """Show the form that chooses the team's leaders from its roster."""
     with session_scope(runtime.engine) as session:
         team = channel_team(session, actor)
@@ -193,7 +193,7 @@ async def show_leaders(runtime: TeamsRuntime, actor: Actor, data: dict[str, Any]
         )
 
 
-async def save_leaders(runtime: TeamsRuntime, actor: Actor, data: dict[str, Any]) -> Reply:
+def save_leaders(runtime: TeamsRuntime, actor: Actor, data: dict[str, Any]) -> Reply:
     """Make exactly the chosen people the team's leaders."""
     chosen = [u.strip() for u in str(data.get("leaders") or "").split(",") if u.strip()]
     with session_scope(runtime.engine) as session:
@@ -222,7 +222,7 @@ async def save_leaders(runtime: TeamsRuntime, actor: Actor, data: dict[str, Any]
         return Reply(f"Leaders of {team.name}: {shown}.")
 
 
-async def show_status(runtime: TeamsRuntime, actor: Actor, data: dict[str, Any]) -> Reply:
+def show_status(runtime: TeamsRuntime, actor: Actor, data: dict[str, Any]) -> Reply:
     """Show the team's setup."""
     with session_scope(runtime.engine) as session:
         team = channel_team(session, actor)

@@ -11,7 +11,7 @@ from storage.db import session_scope
 VERSION = "1.5"
 
 
-async def open_dashboard(runtime: TeamsRuntime, actor: Actor, data: dict[str, Any]) -> Reply:
+def open_dashboard(runtime: TeamsRuntime, actor: Actor, data: dict[str, Any]) -> Reply:
     """Answer with a card whose button opens the dashboard; the link works once, for 10 minutes."""
     link = None
     with session_scope(runtime.engine) as session:

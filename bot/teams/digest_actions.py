@@ -11,7 +11,7 @@ from storage.db import session_scope
 from storage.models import Team, Workspace
 
 
-async def save_commitment(runtime: TeamsRuntime, actor: Actor, data: dict[str, Any]) -> Reply:
+def save_commitment(runtime: TeamsRuntime, actor: Actor, data: dict[str, Any]) -> Reply:
     """Record what the leader will do this week; answering again replaces it."""
     team_id = whole_number(data, "team_id", what="team")
     with session_scope(runtime.engine) as session:

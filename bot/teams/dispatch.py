@@ -1,12 +1,13 @@
 """Route a Haven card action or command to its handler, checking admin rights in one place."""
 
+import asyncio
+import inspect
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlmodel import Session
-
+from bot.database_work import in_session
 from bot.teams import (
     admin_actions,
     dashboard_actions,
@@ -21,7 +22,8 @@ from bot.teams.runtime import Reply, TeamsRuntime
 from rituals.errors import HavenError
 
 log = logging.getLogger(__name__)
-Handler = Callable[[TeamsRuntime, Actor, dict[str, Any]], Awaitable[Reply]]
+# A plain function is database work: it runs in a worker thread, never on the event loop.
+Handler = Callable[[TeamsRuntime, Actor, dict[str, Any]], Awaitable[Reply] | Reply]
 UNKNOWN = "Haven does not know this action; the card may come from an older version. Type help."
 
 
@@ -73,10 +75,12 @@ async def run_action(*, runtime: TeamsRuntime, actor: Actor, data: dict[str, Any
     log.info("Teams action %s", name)  # never who: some actions are anonymous
     try:
         data = checked(data)
-        if route.admin:
-            with Session(runtime.engine) as session:
-                if not may_administer(session=session, actor=actor):
-                    return Reply(NOT_ADMIN)
-        return await route.handler(runtime, actor, data)
+        if route.admin and not await in_session(
+            runtime.engine, lambda session: may_administer(session=session, actor=actor)
+        ):
+            return Reply(NOT_ADMIN)
+        if inspect.iscoroutinefunction(route.handler):
+            return await route.handler(runtime, actor, data)
+        return await asyncio.to_thread(route.handler, runtime, actor, data)  # type: ignore[arg-type]
     except HavenError as error:
         return Reply(str(error))

@@ -1,6 +1,8 @@
 """The Teams activity handler: each activity becomes one core call and a card or a line back."""
 
+import asyncio
 import logging
+from datetime import datetime
 from typing import Any
 
 from botbuilder.core import CardFactory, InvokeResponse, MessageFactory, TurnContext
@@ -8,6 +10,7 @@ from botbuilder.core.teams import TeamsActivityHandler
 from botbuilder.schema import Activity, ActivityTypes, ChannelAccount, MessageReaction
 from sqlmodel import Session
 
+from bot.database_work import in_session
 from bot.error_site import where
 from bot.teams.activities import (
     Actor,
@@ -83,8 +86,11 @@ class HavenTeamsBot(TeamsActivityHandler):
         """Keep the conversation's reference for proactive messages, then handle the activity."""
         try:
             if turn_context.activity.type in REMEMBERED:
-                with Session(self.runtime.engine) as session:
-                    remember(session=session, activity=turn_context.activity)
+                activity = turn_context.activity
+                await in_session(
+                    self.runtime.engine,
+                    lambda session: remember(session=session, activity=activity),
+                )
             await super().on_turn(turn_context)
         except Exception as error:  # the one guard: a short answer, one log line, never a 5xx
             await log_turn_error(turn_context, error)
@@ -121,7 +127,9 @@ class HavenTeamsBot(TeamsActivityHandler):
         command = parse_command(command_text(activity)) if addressed else None
         if command is None and actor.conversation_kind != "personal":
             try:
-                if record_thread_reply(runtime=self.runtime, activity=activity):
+                if await asyncio.to_thread(
+                    record_thread_reply, runtime=self.runtime, activity=activity
+                ):
                     return
             except HavenError as error:
                 await turn_context.send_activity(MessageFactory.text(str(error)))
@@ -163,16 +171,22 @@ class HavenTeamsBot(TeamsActivityHandler):
         self, message_reactions: list[MessageReaction], turn_context: TurnContext
     ) -> None:
         """Count reactions to a story."""
-        count_reactions(
-            runtime=self.runtime, activity=turn_context.activity, delta=len(message_reactions)
+        await asyncio.to_thread(
+            count_reactions,
+            runtime=self.runtime,
+            activity=turn_context.activity,
+            delta=len(message_reactions),
         )
 
     async def on_reactions_removed(
         self, message_reactions: list[MessageReaction], turn_context: TurnContext
     ) -> None:
         """Uncount reactions taken back from a story."""
-        count_reactions(
-            runtime=self.runtime, activity=turn_context.activity, delta=-len(message_reactions)
+        await asyncio.to_thread(
+            count_reactions,
+            runtime=self.runtime,
+            activity=turn_context.activity,
+            delta=-len(message_reactions),
         )
 
     async def on_conversation_update_activity(self, turn_context: TurnContext) -> None:
@@ -184,7 +198,7 @@ class HavenTeamsBot(TeamsActivityHandler):
         if any(member.id == bot_id for member in removed):
             await self._left(activity)
         elif any(member.id == bot_id for member in added):
-            self._back(activity)
+            await self._back(activity)
             await self._sync_roster(turn_context)
             await turn_context.send_activity(
                 reply_activity(Reply("Hi, I'm Haven", card=welcome_card(kind=kind_of(activity))))
@@ -192,16 +206,17 @@ class HavenTeamsBot(TeamsActivityHandler):
         elif added:
             await self._sync_roster(turn_context)
         elif removed:
-            with Session(self.runtime.engine) as session:
-                drop_from_roster(
-                    session=session,
-                    roster_id=self._roster_id(activity),
-                    user_ids=[member.id for member in removed],
-                )
+            roster_id, user_ids = self._roster_id(activity), [member.id for member in removed]
+            await in_session(
+                self.runtime.engine,
+                lambda session: drop_from_roster(
+                    session=session, roster_id=roster_id, user_ids=user_ids
+                ),
+            )
 
     async def on_installation_update_add(self, turn_context: TurnContext) -> None:
         """Read the roster of the team or chat Haven was installed in."""
-        self._back(turn_context.activity)
+        await self._back(turn_context.activity)
         await self._sync_roster(turn_context)
 
     async def on_installation_update_remove(self, turn_context: TurnContext) -> None:
@@ -219,14 +234,16 @@ class HavenTeamsBot(TeamsActivityHandler):
 
     async def _left(self, activity: Activity) -> None:
         conversation_id = base_conversation(activity.conversation.id)
-        with Session(self.runtime.engine) as session:
+        grace_days = self.runtime.privacy.uninstall_grace_days
+
+        def pause_and_erase(session: Session) -> tuple[list[str], datetime | None]:
             teams = pause_after_removal(session=session, conversation_id=conversation_id)
             erase_on = erase_tenant_if_gone(
-                session=session,
-                tenant_id=tenant_of(activity),
-                now=utcnow(),
-                grace_days=self.runtime.privacy.uninstall_grace_days,
+                session=session, tenant_id=tenant_of(activity), now=utcnow(), grace_days=grace_days
             )
+            return teams, erase_on
+
+        teams, erase_on = await in_session(self.runtime.engine, pause_and_erase)
         log.warning(
             "Haven was removed from Teams conversation %s; paused the rituals of %s",
             conversation_id,
@@ -235,10 +252,13 @@ class HavenTeamsBot(TeamsActivityHandler):
         if erase_on is not None:
             await self._tell_erasure(activity, erase_on.date().isoformat())
 
-    def _back(self, activity: Activity) -> None:
+    async def _back(self, activity: Activity) -> None:
         """Cancel the tenant's erasure: Haven was added again within the grace period."""
-        with Session(self.runtime.engine) as session:
-            cancel_erasure(session=session, platform="teams", external_id=tenant_of(activity))
+        tenant = tenant_of(activity)
+        await in_session(
+            self.runtime.engine,
+            lambda session: cancel_erasure(session=session, platform="teams", external_id=tenant),
+        )
 
     async def _tell_erasure(self, activity: Activity, day: str) -> None:
         """Tell the person who removed Haven when the tenant's data will be erased."""
@@ -274,14 +294,13 @@ class HavenTeamsBot(TeamsActivityHandler):
         except Exception as error:  # the roster is refreshed again before each ritual opens
             log.warning("could not read the roster of %s: %s", roster_id, type(error).__name__)
             return
-        with Session(self.runtime.engine) as session:
-            save_roster(
-                session=session,
-                roster_id=roster_id,
-                tenant_id=tenant_of(activity),
-                people=entries_of(accounts),
-                complete=True,
-            )
+        tenant, people = tenant_of(activity), entries_of(accounts)
+        await in_session(
+            self.runtime.engine,
+            lambda session: save_roster(
+                session=session, roster_id=roster_id, tenant_id=tenant, people=people, complete=True
+            ),
+        )
 
     async def _answer_privately(
         self, turn_context: TurnContext, actor: Actor, reply: Reply

@@ -25,7 +25,7 @@ def _personal(actor: Actor) -> None:
         raise InvalidAnswer(PERSONAL_ONLY)
 
 
-async def show_privacy(runtime: TeamsRuntime, actor: Actor, data: dict[str, Any]) -> Reply:
+def show_privacy(runtime: TeamsRuntime, actor: Actor, data: dict[str, Any]) -> Reply:
     """Show what Haven keeps, for how long, and the two actions."""
     _personal(actor)
     with Session(runtime.engine) as session:
@@ -74,7 +74,7 @@ async def erase(runtime: TeamsRuntime, actor: Actor, data: dict[str, Any]) -> Re
     return Reply("\n\n".join(report.lines()))
 
 
-async def retention(runtime: TeamsRuntime, actor: Actor, data: dict[str, Any]) -> Reply:
+def retention(runtime: TeamsRuntime, actor: Actor, data: dict[str, Any]) -> Reply:
     """Say how long this channel's team keeps answers."""
     with Session(runtime.engine) as session:
         team = channel_team(session, actor)
@@ -85,7 +85,7 @@ async def retention(runtime: TeamsRuntime, actor: Actor, data: dict[str, Any]) -
         )
 
 
-async def change_retention(runtime: TeamsRuntime, actor: Actor, data: dict[str, Any]) -> Reply:
+def change_retention(runtime: TeamsRuntime, actor: Actor, data: dict[str, Any]) -> Reply:
     """Set how long this channel's team keeps answers (admins)."""
     days = whole_number(data, "days", what="number of days")
     with session_scope(runtime.engine) as session:

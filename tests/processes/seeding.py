@@ -11,7 +11,7 @@ from rituals.clock import utcnow
 from rituals.lifecycle import open_occurrence
 from storage.db import get_engine
 from storage.migrate import upgrade
-from storage.models import Answer, Member, Ritual, Team
+from storage.models import Answer, Member, Occurrence, Ritual, Story, Team
 from storage.teams import get_or_create_workspace
 from tests.processes.served import SECRET, TEAM
 
@@ -20,6 +20,17 @@ NEVER_DUE = "0 10 1 1 *"  # the scheduler of the process under test opens nothin
 
 async def open_slack_checkin(*, database_url: str, api_url: str, channel: str) -> int:
     """Migrate, create a Slack team with a private check-in, open it; return the occurrence id."""
+    occurrence = await open_slack_ritual(
+        database_url=database_url, api_url=api_url, channel=channel, kind="checkin"
+    )
+    assert occurrence.id is not None
+    return occurrence.id
+
+
+async def open_slack_ritual(
+    *, database_url: str, api_url: str, channel: str, kind: str
+) -> Occurrence:
+    """Migrate, create a Slack team with one ritual of this kind, open it; return the occurrence."""
     upgrade(database_url)
     engine = get_engine(database_url)
     settings = Settings(
@@ -34,9 +45,7 @@ async def open_slack_checkin(*, database_url: str, api_url: str, channel: str) -
         team = Team(workspace_id=workspace.id, name="Load", channel=channel, timezone="UTC")
         session.add(team)
         session.flush()
-        ritual = Ritual(
-            team_id=team.id, name="checkin", kind="checkin", schedule=NEVER_DUE, mode="private"
-        )
+        ritual = Ritual(team_id=team.id, name=kind, kind=kind, schedule=NEVER_DUE, mode="private")
         session.add(ritual)
         session.commit()
         now = utcnow()
@@ -48,7 +57,7 @@ async def open_slack_checkin(*, database_url: str, api_url: str, channel: str) -
             now=now,
         )
     assert occurrence is not None and occurrence.id is not None
-    return occurrence.id
+    return occurrence
 
 
 def stored_checkins(*, database_url: str, occurrence_id: int) -> dict[str, int]:
@@ -61,3 +70,12 @@ def stored_checkins(*, database_url: str, occurrence_id: int) -> dict[str, int]:
             .where(Answer.occurrence_id == occurrence_id)
         ).all()
     return {user: mood or 0 for user, mood in rows}
+
+
+def stored_stories(*, database_url: str, occurrence_id: int) -> set[str]:
+    """Return the message timestamps of every story stored for the occurrence."""
+    with Session(get_engine(database_url)) as session:
+        refs = session.exec(
+            select(Story.message_ref).where(Story.occurrence_id == occurrence_id)
+        ).all()
+    return set(refs)

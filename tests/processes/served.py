@@ -88,14 +88,16 @@ async def wait_until_up(served: Served, *, timeout: float = 30.0) -> None:
     raise AssertionError(f"haven serve did not answer:\n{served.log.read_text()[-3000:]}")
 
 
-def signed_headers(body: bytes) -> dict[str, str]:
-    """Return Slack's signature headers for a form-encoded body, timestamped now."""
+def signed_headers(
+    body: bytes, *, content_type: str = "application/x-www-form-urlencoded"
+) -> dict[str, str]:
+    """Return Slack's signature headers for a body, timestamped now."""
     stamp = str(int(time.time()))
     digest = hmac.new(SECRET.encode(), f"v0:{stamp}:".encode() + body, hashlib.sha256).hexdigest()
     return {
         "X-Slack-Request-Timestamp": stamp,
         "X-Slack-Signature": f"v0={digest}",
-        "Content-Type": "application/x-www-form-urlencoded",
+        "Content-Type": content_type,
     }
 
 
@@ -124,6 +126,30 @@ def mood_click(*, occurrence_id: int, user: str, mood: int, channel: str) -> byt
         ],
     }
     return urlencode({"payload": json.dumps(payload)}).encode()
+
+
+def story_reply(*, user: str, channel: str, thread_ts: str, ts: str) -> bytes:
+    """Return the JSON body of an Events API message event: a reply in a thread."""
+    payload = {
+        "token": "legacy-token",
+        "team_id": TEAM,
+        "api_app_id": "AHAVEN",
+        "type": "event_callback",
+        "event_id": f"Ev{ts.replace('.', '')}",
+        "event_time": int(time.time()),
+        "event": {
+            "type": "message",
+            "channel": channel,
+            "user": user,
+            "text": "We shipped on a Friday and learnt to keep a rollback ready.",
+            "ts": ts,
+            "thread_ts": thread_ts,
+            "event_ts": ts,
+            "channel_type": "channel",
+        },
+        "authorizations": [{"team_id": TEAM, "user_id": "UHAVENBOT", "is_bot": True}],
+    }
+    return json.dumps(payload).encode()
 
 
 def slack_env(*, database_url: str, api_url: str, **extra: str) -> dict[str, str]:

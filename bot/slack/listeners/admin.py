@@ -1,8 +1,11 @@
 """`/haven` and the setup and ritual-edit modals: admins set Haven up without leaving Slack."""
 
+from dataclasses import dataclass
+
 from slack_bolt.async_app import AsyncApp
 from sqlmodel import Session
 
+from bot.database_work import in_session
 from bot.slack import commands, ids, views
 from bot.slack.kit import escape
 from bot.slack.leaders import name_leaders
@@ -103,7 +106,7 @@ def register(app: AsyncApp, runtime: SlackRuntime) -> None:
         if asked.verb == "privacy":
             await ack(
                 text="Your data in Haven",
-                blocks=own_data_blocks(runtime, user_id=context.user_id),
+                blocks=await own_data_blocks(runtime, user_id=context.user_id),
             )
             return
         if asked.verb == "setup":
@@ -132,41 +135,19 @@ def register(app: AsyncApp, runtime: SlackRuntime) -> None:
                     text = f"⚠️ {error}"
                 await respond(escape(text))
                 return
-            with session_scope(runtime.engine) as session:
-                team = find_team_by_channel(session=session, platform="slack", channel=channel)
-                if team is None:
-                    await ack(UNBOUND)
-                    return
-                if asked.verb == "status":
-                    await ack(escape("\n".join(admin.status_lines(session=session, team=team))))
-                elif asked.verb == "leaders":
-                    await ack(_leaders(session=session, team=team, people=people))
-                elif asked.verb == "retention":
-                    await ack(retention_reply(session=session, team=team, asked=asked))
-                elif asked.action in ("", "list"):
-                    await ack(ritual_lines(session=session, team=team))
-                elif asked.action == "add":
-                    await ack(_add(session=session, team=team, asked=asked))
-                    runtime.rituals_changed()
-                elif asked.action in ("pause", "resume"):
-                    ritual = admin.set_paused(
-                        session=session,
-                        team=team,
-                        ritual_id=_ritual_id(asked),
-                        paused=asked.action == "pause",
-                    )
-                    await ack(f"{views.KIND_LABELS[ritual.kind]} `{ritual.id}` is {asked.action}d.")
-                    runtime.rituals_changed()
-                elif asked.action == "edit":
-                    ritual = admin.ritual_of_team(
-                        session=session, team=team, ritual_id=_ritual_id(asked)
-                    )
-                    await ack()
-                    await client.views_open(
-                        trigger_id=command["trigger_id"], view=views.ritual_edit(ritual)
-                    )
-                else:
-                    await ack(commands.HELP)
+            answer = await in_session(
+                runtime.engine,
+                lambda session: answer_command(
+                    session=session, channel=channel, asked=asked, people=people
+                ),
+            )
+            if answer.edit_view is not None:
+                await ack()
+                await client.views_open(trigger_id=command["trigger_id"], view=answer.edit_view)
+            else:
+                await ack(answer.text)
+            if answer.rituals_changed:
+                runtime.rituals_changed()
         except HavenError as error:
             await ack(f"⚠️ {escape(str(error))}")
 
@@ -194,15 +175,19 @@ def register(app: AsyncApp, runtime: SlackRuntime) -> None:
             mode=views.submitted(view, "mode"),
         )
         try:
-            with session_scope(runtime.engine) as session:
-                (ritual_id,) = ids.numbers_in(view.get("private_metadata"), 1)
-                team = team_of_ritual(session=session, ritual_id=ritual_id, team_id=context.team_id)
-                ritual = admin.edit_ritual(
-                    session=session, team=team, ritual_id=ritual_id, change=change
-                )
-                text = (
-                    f"{views.KIND_LABELS[ritual.kind]} `{ritual.id}` now runs `{ritual.schedule}`."
-                )
+            (ritual_id,) = ids.numbers_in(view.get("private_metadata"), 1)
+            ritual = await in_session(
+                runtime.engine,
+                lambda session: admin.edit_ritual(
+                    session=session,
+                    team=team_of_ritual(
+                        session=session, ritual_id=ritual_id, team_id=context.team_id
+                    ),
+                    ritual_id=ritual_id,
+                    change=change,
+                ),
+            )
+            text = f"{views.KIND_LABELS[ritual.kind]} `{ritual.id}` now runs `{ritual.schedule}`."
         except HavenError as error:
             block = {"cron": "schedule", "window": "window"}
             target = next((b for word, b in block.items() if word in str(error)), "schedule")
@@ -210,6 +195,49 @@ def register(app: AsyncApp, runtime: SlackRuntime) -> None:
             return
         await ack(response_action="update", view=views.notice("Ritual saved", text))
         runtime.rituals_changed()
+
+
+@dataclass(frozen=True)
+class CommandAnswer:
+    """What `/haven` answers: a text or a modal to open, and whether rituals changed."""
+
+    text: str = ""
+    edit_view: dict | None = None  # type: ignore[type-arg]
+    rituals_changed: bool = False
+
+
+def answer_command(
+    *, session: Session, channel: str, asked: commands.HavenCommand, people: dict[str, SlackUser]
+) -> CommandAnswer:
+    """Answer a `/haven` verb about the channel's team (blocking: run it through in_session)."""
+    team = find_team_by_channel(session=session, platform="slack", channel=channel)
+    if team is None:
+        return CommandAnswer(UNBOUND)
+    if asked.verb == "status":
+        return CommandAnswer(escape("\n".join(admin.status_lines(session=session, team=team))))
+    if asked.verb == "leaders":
+        return CommandAnswer(_leaders(session=session, team=team, people=people))
+    if asked.verb == "retention":
+        return CommandAnswer(retention_reply(session=session, team=team, asked=asked))
+    if asked.action in ("", "list"):
+        return CommandAnswer(ritual_lines(session=session, team=team))
+    if asked.action == "add":
+        return CommandAnswer(_add(session=session, team=team, asked=asked), rituals_changed=True)
+    if asked.action in ("pause", "resume"):
+        ritual = admin.set_paused(
+            session=session,
+            team=team,
+            ritual_id=_ritual_id(asked),
+            paused=asked.action == "pause",
+        )
+        return CommandAnswer(
+            f"{views.KIND_LABELS[ritual.kind]} `{ritual.id}` is {asked.action}d.",
+            rituals_changed=True,
+        )
+    if asked.action == "edit":
+        ritual = admin.ritual_of_team(session=session, team=team, ritual_id=_ritual_id(asked))
+        return CommandAnswer(edit_view=views.ritual_edit(ritual))
+    return CommandAnswer(commands.HELP)
 
 
 def _add(*, session: Session, team: Team, asked: commands.HavenCommand) -> str:
@@ -233,19 +261,11 @@ async def setup_view(
     runtime: SlackRuntime, *, team_id: str, user_id: str, channel: str, channel_name: str
 ) -> dict:  # type: ignore[type-arg]
     """Return the setup modal, filled in with the channel's current setup."""
-    with Session(runtime.engine) as session:
-        team = find_team_by_channel(session=session, platform="slack", channel=channel)
-        if team is not None:
-            rituals = rituals_of_team(session=session, team_id=team.id)
-            checkin = next((r for r in rituals if r.kind == "checkin"), None)
-            return views.setup(
-                channel=channel,
-                team_name=team.name,
-                timezone=team.timezone,
-                kinds={r.kind for r in rituals if not r.paused},
-                mode=checkin.mode if checkin else "shared",
-                leaders=[m.platform_user_id for m in leaders(session=session, team_id=team.id)],
-            )
+    current = await in_session(
+        runtime.engine, lambda session: _current_setup(session=session, channel=channel)
+    )
+    if current is not None:
+        return current
     person = await runtime.people.lookup(team_id=team_id, user_id=user_id)
     return views.setup(
         channel=channel,
@@ -257,13 +277,31 @@ async def setup_view(
     )
 
 
+def _current_setup(*, session: Session, channel: str) -> dict | None:  # type: ignore[type-arg]
+    """Return the setup modal of a channel bound to a team already, else None."""
+    team = find_team_by_channel(session=session, platform="slack", channel=channel)
+    if team is None:
+        return None
+    rituals = rituals_of_team(session=session, team_id=team.id)
+    checkin = next((r for r in rituals if r.kind == "checkin"), None)
+    return views.setup(
+        channel=channel,
+        team_name=team.name,
+        timezone=team.timezone,
+        kinds={r.kind for r in rituals if not r.paused},
+        mode=checkin.mode if checkin else "shared",
+        leaders=[m.platform_user_id for m in leaders(session=session, team_id=team.id)],
+    )
+
+
 async def apply_setup(runtime: SlackRuntime, *, view: dict, team_id: str) -> list[str]:  # type: ignore[type-arg]
     """Bind the channel to the team the admin described, choose its rituals and leaders."""
     chosen = set(views.submitted(view, "rituals") or [])
     mode = views.submitted(view, "mode") or "shared"
     leader_ids = views.submitted(view, "leaders") or []
     people = {u: await runtime.people.lookup(team_id=team_id, user_id=u) for u in leader_ids}
-    with session_scope(runtime.engine) as session:
+
+    def bind(session: Session) -> list[str]:
         team = admin.bind_team(
             session=session,
             platform="slack",
@@ -289,3 +327,5 @@ async def apply_setup(runtime: SlackRuntime, *, view: dict, team_id: str) -> lis
         if people:
             name_leaders(session=session, team=team, people=people)
         return admin.status_lines(session=session, team=team)
+
+    return await in_session(runtime.engine, bind)

@@ -16,6 +16,7 @@ from rituals.messages import MOOD_LABELS
 from storage.db import session_scope
 
 MOOD_ACTION = re.compile(rf"^{ids.CHECKIN_MOOD}_[1-5]$")
+LINE = "haven_checkin_line"  # the context key of what the member is told
 
 
 def confirmation(receipt: CheckinReceipt) -> str:
@@ -68,12 +69,13 @@ def _channel_of_round(*, runtime: SlackRuntime, occurrence_id: int, team_id: str
 def register(app: AsyncApp, runtime: SlackRuntime) -> None:
     """Register the check-in listeners."""
 
-    @app.action(MOOD_ACTION)
-    async def mood_clicked(ack, body, client, context) -> None:  # type: ignore[no-untyped-def]
-        # Acknowledged means stored: the ack waits for the commit of the click's batch.
+    async def store_click_first(body, context, next):  # type: ignore[no-untyped-def]
+        # Acknowledged means stored: the click is committed (with its batch) before the listener
+        # acks. Stored here, in the request itself, rather than in the listener Bolt starts after
+        # it, Bolt's wait for the ack does not poll while the batch commits.
         try:
             occurrence_id, mood = ids.numbers_in(body["actions"][0].get("value"), 2)
-            line = await record_checkin(
+            context[LINE] = await record_checkin(
                 runtime=runtime,
                 team_id=context.team_id,
                 user_id=context.user_id,
@@ -81,9 +83,15 @@ def register(app: AsyncApp, runtime: SlackRuntime) -> None:
                 mood=mood,
             )
         except HavenError as error:
-            line = str(error)
+            context[LINE] = str(error)
+        return await next()
+
+    @app.action(MOOD_ACTION, middleware=[store_click_first])
+    async def mood_clicked(ack, body, client, context) -> None:  # type: ignore[no-untyped-def]
         await ack()
-        await tell(client=client, channel=channel_of(body), user=context.user_id, text=line)
+        await tell(
+            client=client, channel=channel_of(body), user=context.user_id, text=context[LINE]
+        )
 
     @app.action(ids.CHECKIN_WORD)
     async def word_clicked(ack, body, client, context) -> None:  # type: ignore[no-untyped-def]

@@ -1,8 +1,8 @@
 """`/haven dashboard` and the digest's "Open dashboard": a one-time sign-in link, only for the asker."""
 
 from slack_bolt.async_app import AsyncApp
-from sqlmodel import Session
 
+from bot.database_work import in_session
 from bot.slack import ids
 from bot.slack.digest_blocks import DASHBOARD_ACTION
 from bot.slack.middleware import is_admin
@@ -20,8 +20,9 @@ async def link_text(runtime: SlackRuntime, *, team_id: str, user_id: str) -> str
     """Return the message carrying a fresh sign-in link, or why none can be made."""
     admin = await is_admin(runtime=runtime, team_id=team_id, user_id=user_id)
     try:
-        with Session(runtime.engine) as session:
-            link = link_for_person(
+        link = await in_session(
+            runtime.engine,
+            lambda session: link_for_person(
                 session=session,
                 key=runtime.dashboard_key,
                 base_url=runtime.dashboard_url,
@@ -29,7 +30,8 @@ async def link_text(runtime: SlackRuntime, *, team_id: str, user_id: str) -> str
                 workspace=team_id,
                 user_id=user_id,
                 platform_admin=admin,
-            )
+            ),
+        )
     except HavenError as error:
         return f"⚠️ {error}"
     minutes = int(LINK_LIFETIME.total_seconds() // 60)

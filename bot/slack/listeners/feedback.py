@@ -5,13 +5,30 @@ turns it into a keyed hash, and, when the author asks for replies, into an encry
 """
 
 from slack_bolt.async_app import AsyncApp
+from sqlmodel import Session
 
+from bot.database_work import in_session
 from bot.slack import ids, views
 from bot.slack.listeners.common import channel_of, field_error, slack_scope, tell
 from bot.slack.runtime import SlackRuntime
 from rituals import feedback
 from rituals.errors import HavenError
-from storage.db import session_scope
+
+
+def record_answer(
+    *,
+    session: Session,
+    team_id: str,
+    user_id: str,
+    occurrence_id: int,
+    text: str | None,
+    relay_key: bytes | None,
+) -> feedback.FeedbackReceipt:
+    """Store one anonymous answer (blocking: run it through in_session)."""
+    scope, occurrence = slack_scope(session=session, occurrence_id=occurrence_id, team_id=team_id)
+    return feedback.record(
+        scope=scope, occurrence=occurrence, user_id=user_id, text=text, relay_key=relay_key
+    )
 
 
 def register(app: AsyncApp, runtime: SlackRuntime) -> None:
@@ -22,11 +39,14 @@ def register(app: AsyncApp, runtime: SlackRuntime) -> None:
         await ack()
         try:
             (occurrence_id,) = ids.numbers_in(body["actions"][0].get("value"), 1)
-            with session_scope(runtime.engine) as session:
-                scope, occurrence = slack_scope(
-                    session=session, occurrence_id=occurrence_id, team_id=context.team_id
-                )
-                asked = feedback.prompt(scope, occurrence)
+            asked = await in_session(
+                runtime.engine,
+                lambda session: feedback.prompt(
+                    *slack_scope(
+                        session=session, occurrence_id=occurrence_id, team_id=context.team_id
+                    )
+                ),
+            )
         except HavenError as error:
             await tell(
                 client=client, channel=channel_of(body), user=context.user_id, text=str(error)
@@ -47,17 +67,17 @@ def register(app: AsyncApp, runtime: SlackRuntime) -> None:
         wants_replies = "yes" in (views.submitted(view, "replies") or [])
         try:
             (occurrence_id,) = ids.numbers_in(view.get("private_metadata"), 1)
-            with session_scope(runtime.engine) as session:
-                scope, occurrence = slack_scope(
-                    session=session, occurrence_id=occurrence_id, team_id=context.team_id
-                )
-                receipt = feedback.record(
-                    scope=scope,
-                    occurrence=occurrence,
+            receipt = await in_session(
+                runtime.engine,
+                lambda session: record_answer(
+                    session=session,
+                    team_id=context.team_id,
                     user_id=context.user_id,
+                    occurrence_id=occurrence_id,
                     text=views.submitted(view, "answer"),
                     relay_key=runtime.relay_key if wants_replies else None,
-                )
+                ),
+            )
         except HavenError as error:
             await ack(field_error("answer", str(error)))
             return

@@ -4,6 +4,7 @@ from slack_bolt.async_app import AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 from sqlmodel import Session
 
+from bot.database_work import in_session
 from bot.slack import ids, views
 from bot.slack.home import home_view
 from bot.slack.listeners.admin import team_of_ritual
@@ -11,7 +12,6 @@ from bot.slack.middleware import AdminOnly, is_admin
 from bot.slack.runtime import SlackRuntime
 from rituals import admin
 from rituals.errors import HavenError
-from storage.db import session_scope
 from storage.models import Ritual
 
 
@@ -20,15 +20,25 @@ async def publish_home(
 ) -> None:
     """Build and publish one person's Home tab."""
     allowed = await is_admin(runtime=runtime, team_id=team_id, user_id=user_id)
-    with Session(runtime.engine) as session:
-        view = home_view(
+    view = await in_session(
+        runtime.engine,
+        lambda session: home_view(
             session=session,
             team_id=team_id,
             user_id=user_id,
             is_admin=allowed,
             policy=runtime.privacy,
-        )
+        ),
+    )
     await client.views_publish(user_id=user_id, view=view)
+
+
+def edit_view(*, session: Session, ritual_id: int, team_id: str) -> dict:  # type: ignore[type-arg]
+    """Return the edit modal of a ritual of this workspace."""
+    team_of_ritual(session=session, ritual_id=ritual_id, team_id=team_id)
+    ritual = session.get(Ritual, ritual_id)
+    assert ritual is not None
+    return views.ritual_edit(ritual)
 
 
 def register(app: AsyncApp, runtime: SlackRuntime) -> None:
@@ -46,10 +56,12 @@ def register(app: AsyncApp, runtime: SlackRuntime) -> None:
         await ack()
         try:
             (ritual_id,) = ids.numbers_in(body["actions"][0].get("value"), 1)
-            with Session(runtime.engine) as session:
-                team_of_ritual(session=session, ritual_id=ritual_id, team_id=context.team_id)
-                ritual = session.get(Ritual, ritual_id)
-                view = views.ritual_edit(ritual)  # type: ignore[arg-type]
+            view = await in_session(
+                runtime.engine,
+                lambda session: edit_view(
+                    session=session, ritual_id=ritual_id, team_id=context.team_id
+                ),
+            )
         except HavenError as error:
             view = views.notice("Edit ritual", str(error))
         await client.views_open(trigger_id=body["trigger_id"], view=view)
@@ -57,9 +69,17 @@ def register(app: AsyncApp, runtime: SlackRuntime) -> None:
     async def toggle(body, client, context, *, paused: bool) -> None:  # type: ignore[no-untyped-def]
         try:
             (ritual_id,) = ids.numbers_in(body["actions"][0].get("value"), 1)
-            with session_scope(runtime.engine) as session:
-                team = team_of_ritual(session=session, ritual_id=ritual_id, team_id=context.team_id)
-                admin.set_paused(session=session, team=team, ritual_id=ritual_id, paused=paused)
+            await in_session(
+                runtime.engine,
+                lambda session: admin.set_paused(
+                    session=session,
+                    team=team_of_ritual(
+                        session=session, ritual_id=ritual_id, team_id=context.team_id
+                    ),
+                    ritual_id=ritual_id,
+                    paused=paused,
+                ),
+            )
             runtime.rituals_changed()
         except HavenError:
             pass  # the refreshed Home tab shows the true state

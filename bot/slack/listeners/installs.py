@@ -1,13 +1,14 @@
 """Uninstall and token revocation: forget the tokens and profiles; erase the rest after a grace period."""
 
+import asyncio
 import logging
 
 from slack_bolt.async_app import AsyncApp
 
+from bot.database_work import in_session
 from bot.slack.runtime import SlackRuntime
 from rituals.clock import utcnow
 from rituals.privacy.workspace_erasure import schedule_erasure
-from storage.db import session_scope
 
 log = logging.getLogger(__name__)
 
@@ -21,15 +22,17 @@ def register(app: AsyncApp, runtime: SlackRuntime) -> None:
             await runtime.installation_store.async_delete_all(
                 enterprise_id=context.enterprise_id, team_id=context.team_id
             )
-        runtime.people.forget_workspace(team_id=context.team_id)
-        with session_scope(runtime.engine) as session:
-            when = schedule_erasure(
+        await asyncio.to_thread(runtime.people.forget_workspace, team_id=context.team_id)
+        when = await in_session(
+            runtime.engine,
+            lambda session: schedule_erasure(
                 session=session,
                 platform="slack",
                 external_id=context.team_id,
                 now=utcnow(),
                 grace_days=runtime.privacy.uninstall_grace_days,
-            )
+            ),
+        )
         # Nobody can be told in Slack any more (the token is gone); the Home tab said it beforehand.
         log.info(
             "Slack workspace %s uninstalled Haven: everything of it is erased on %s",

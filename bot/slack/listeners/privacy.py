@@ -5,6 +5,7 @@ import json
 from slack_bolt.async_app import AsyncApp
 from sqlmodel import Session
 
+from bot.database_work import in_session
 from bot.privacy_requests import NOTHING_HELD, own_erasure, own_export
 from bot.slack import ids, views
 from bot.slack.commands import HavenCommand
@@ -16,10 +17,11 @@ from rituals.privacy.retention import retention_of, retention_of_person, set_ret
 from storage.models import Team
 
 
-def own_data_blocks(runtime: SlackRuntime, *, user_id: str) -> list[Block]:
+async def own_data_blocks(runtime: SlackRuntime, *, user_id: str) -> list[Block]:
     """Return the person's privacy message: what is kept, for how long, and the two buttons."""
-    with Session(runtime.engine) as session:
-        days = retention_of_person(session=session, user_id=user_id)
+    days = await in_session(
+        runtime.engine, lambda session: retention_of_person(session=session, user_id=user_id)
+    )
     return privacy_blocks(retention_days=days, policy=runtime.privacy)
 
 

@@ -3,6 +3,7 @@
 from slack_bolt.async_app import AsyncApp
 from sqlmodel import Session
 
+from bot.database_work import in_session
 from bot.slack import ids, views
 from bot.slack.listeners.common import field_error
 from bot.slack.runtime import SlackRuntime
@@ -10,6 +11,12 @@ from rituals.errors import HavenError
 from rituals.relay import reply_to_item
 from storage.db import session_scope
 from storage.models import AnonymousAnswer
+
+
+def released_text(*, session: Session, item_key: str) -> str:
+    """Return the text of a released anonymous answer, or "" when there is none to reply to."""
+    item = session.get(AnonymousAnswer, item_key) if item_key else None
+    return item.text if item is not None and item.released else ""
 
 
 def register(app: AsyncApp, runtime: SlackRuntime) -> None:
@@ -22,9 +29,9 @@ def register(app: AsyncApp, runtime: SlackRuntime) -> None:
             item_key = ids.item_key_in(body["actions"][0].get("value"))
         except HavenError:
             item_key = ""
-        with Session(runtime.engine) as session:
-            item = session.get(AnonymousAnswer, item_key) if item_key else None
-            excerpt = item.text if item is not None and item.released else ""
+        excerpt = await in_session(
+            runtime.engine, lambda session: released_text(session=session, item_key=item_key)
+        )
         view = (
             views.relay_reply(item_key=item_key, excerpt=excerpt)
             if excerpt

@@ -2,10 +2,11 @@
 
 import logging
 
+import pytest
 from sqlmodel import Session, select
 
 from rituals.lifecycle import close_occurrence
-from storage.models import AnonymousAnswer, Story
+from storage.models import AnonymousAnswer, Member, Story
 from tests.bot.slack.conftest import CHANNEL, make_slack_ritual, make_slack_team
 from tests.bot.slack.fake_slack import BOT_ID, BOT_USER
 
@@ -60,6 +61,42 @@ async def test_thread_replies_are_counted_and_scored_and_the_bots_own_ignored(sl
     assert (
         story.text.startswith("Deployed") and story.sentiment is not None
     ) or story.sentiment is None
+
+
+async def test_a_story_reply_is_stored_when_slack_hears_the_200_and_named_after(slack, session):
+    ritual = make_slack_ritual(session, make_slack_team(session), "failure_celebration")
+    occurrence = await slack.open(ritual.id)
+    slack.fake.add_user("U0NEW", "Noor")  # joined the channel after the round opened
+    slack.fake.delay["users.info"] = 1.0  # the name look-up must not stand before the store
+    response = await slack.event(reply(occurrence, user="U0NEW"))
+    assert response.status == 200
+    (story,) = stories(slack.engine)  # stored before the acknowledgement, not after it
+    assert story.message_ref == "1767000200.000100"
+    await slack.settle()
+    with Session(slack.engine) as s:
+        author = s.get(Member, story.member_id)
+    assert author is not None and author.display_name == "Noor"  # users.info after the store
+
+
+async def test_a_reply_the_database_cannot_store_is_refused_alone_and_its_author_told(
+    slack, session
+):
+    ritual = make_slack_ritual(session, make_slack_team(session), "failure_celebration")
+    occurrence = await slack.open(ritual.id)
+    broken = reply(occurrence, user="U0BEN", ts="1767000200.000200", text="Lost \ud800 a day.")
+    responses = [
+        await slack.event(reply(occurrence, user="U0ANA")),
+        await slack.event(broken),
+        await slack.event(reply(occurrence, user="U0CAI", ts="1767000200.000300")),
+    ]
+    assert [r.status for r in responses] == [200, 200, 200]  # retrying would not help
+    await slack.settle()
+    assert {s.message_ref for s in stories(slack.engine)} == {
+        "1767000200.000100",
+        "1767000200.000300",
+    }
+    (told,) = slack.fake.calls_to("chat.postEphemeral")
+    assert told.args["user"] == "U0BEN" and "not counted" in told.args["text"]
 
 
 async def test_reactions_to_a_story_are_counted(slack, session):
@@ -134,3 +171,29 @@ async def test_the_summary_replaces_the_opener_at_close(slack, session):
     (update,) = slack.fake.calls_to("chat.update")
     assert update.args["ts"] == occurrence.message_ref
     assert "1 story shared" in str(update.args["blocks"])
+
+
+async def test_a_story_the_database_fails_to_store_gets_a_503_and_slacks_retry_is_stored(
+    slack, session
+):
+    if slack.engine.dialect.name != "postgresql":
+        pytest.skip("a trigger that fails like a full disk is written for PostgreSQL")
+    ritual = make_slack_ritual(session, make_slack_team(session), "failure_celebration")
+    occurrence = await slack.open(ritual.id)
+    with slack.engine.begin() as connection:  # the database fails every story insert for now
+        connection.exec_driver_sql(
+            "CREATE FUNCTION refuse_story() RETURNS trigger AS $$ "
+            "BEGIN RAISE EXCEPTION 'could not extend file'; END $$ LANGUAGE plpgsql"
+        )
+        connection.exec_driver_sql(
+            "CREATE TRIGGER refuse_story BEFORE INSERT ON story "
+            "FOR EACH ROW EXECUTE FUNCTION refuse_story()"
+        )
+    failed = await slack.event(reply(occurrence), event_id="EvSTORY1")
+    assert failed.status == 503  # not stored, so not acknowledged: Slack sends it again
+    assert stories(slack.engine) == []
+    with slack.engine.begin() as connection:  # the database recovers
+        connection.exec_driver_sql("DROP TRIGGER refuse_story ON story")
+    retried = await slack.event(reply(occurrence), event_id="EvSTORY1", retry_num=1)
+    assert retried.status == 200
+    assert [story.message_ref for story in stories(slack.engine)] == ["1767000200.000100"]
