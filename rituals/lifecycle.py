@@ -3,6 +3,7 @@
 import asyncio
 import logging
 from datetime import datetime, timedelta
+from weakref import WeakKeyDictionary
 
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
@@ -27,6 +28,7 @@ from storage.rollups import ROLLED_UP_KINDS, refresh_if_stale, refresh_rollups
 from storage.teams import active_members, upsert_member
 
 log = logging.getLogger(__name__)
+_opening_locks: "WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock]" = WeakKeyDictionary()
 
 # A first roster of a large channel looks each person up (users.info, 100 a minute): be patient.
 ROSTER_TIMEOUT_SECONDS = 600.0
@@ -51,9 +53,55 @@ async def open_occurrence(
     """Open the ritual's occurrence at scheduled_at once: None when paused, too late or already open.
 
     The occurrence and the rows of its prompts are written in one transaction, then sent by the
-    outbox; a channel-membered team needs its roster first (jobs fetch it with no session open).
+    outbox; a channel-membered team needs its roster first (fetched with no transaction open).
+    The database work runs in a worker thread, never on the event loop.
     """
     now = now or utcnow()
+    if roster is None:
+        channel = await asyncio.to_thread(_roster_channel, session, ritual_id)
+        roster = await channel_roster(channel, notifiers) if channel else None
+    async with _openings():  # one at a time: two openings of a team would race on its roster
+        occurrence = await asyncio.to_thread(
+            open_round,
+            session=session,
+            ritual_id=ritual_id,
+            scheduled_at=scheduled_at,
+            now=now,
+            roster=roster,
+        )
+    if occurrence is None:
+        return None
+    await dispatch(session, notifiers, now=now)
+    await asyncio.to_thread(session.refresh, occurrence)  # the prompt's reference, if sent
+    return occurrence
+
+
+def _openings() -> asyncio.Lock:
+    """Return this event loop's lock for writing openings (an asyncio lock holds no thread)."""
+    loop = asyncio.get_running_loop()
+    lock = _opening_locks.get(loop)
+    if lock is None:
+        lock = _opening_locks[loop] = asyncio.Lock()
+    return lock
+
+
+def _roster_channel(session: Session, ritual_id: int) -> ChannelAddress | None:
+    """Return the channel whose members are the team, or None when the team lists its members."""
+    scope = RitualScope.of_ritual(session=session, ritual_id=ritual_id)
+    channel = scope.channel if scope.team.members_from_channel else None
+    session.commit()  # no transaction stays open while the platform answers
+    return channel
+
+
+def open_round(
+    *,
+    session: Session,
+    ritual_id: int,
+    scheduled_at: datetime,
+    now: datetime,
+    roster: list[Person] | None,
+) -> Occurrence | None:
+    """Write the occurrence and its prompt rows in one transaction (blocking), or return None."""
     scope = RitualScope.of_ritual(session=session, ritual_id=ritual_id)
     window = answer_window(scope.ritual)
     if scope.ritual.paused or now >= scheduled_at + window:
@@ -62,9 +110,6 @@ async def open_occurrence(
         return None
     if _round_open_that_day(scope, scheduled_at):
         return None  # e.g. the schedule moved earlier today: the open round stands, no second one
-    if roster is None and scope.team.members_from_channel:
-        session.commit()  # no transaction stays open while the platform answers
-        roster = await channel_roster(scope.channel, notifiers)
     invitees = _invitees(scope, roster)
     sequence = count_occurrences(session=session, ritual_id=ritual_id)
     occurrence = Occurrence(
@@ -87,8 +132,6 @@ async def open_occurrence(
         session.rollback()
         return None
     log.info("opened %s occurrence %s of team %s", scope.ritual.kind, occurrence.id, scope.team.id)
-    await dispatch(session, notifiers, now=now)
-    session.refresh(occurrence)  # the prompt's reference, when it went out already
     return occurrence
 
 

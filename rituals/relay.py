@@ -1,5 +1,6 @@
 """Leader replies to anonymous answers, relayed to the author without revealing who they are."""
 
+import asyncio
 import base64
 import json
 import secrets
@@ -66,7 +67,22 @@ async def reply_to_item(
     leader_user_id: str,
     text: str | None,
 ) -> None:
-    """Relay a leader's reply to the author of a released anonymous answer."""
+    """Relay a leader's reply to the author of a released anonymous answer (no database on the loop)."""
+    await asyncio.to_thread(
+        queue_reply,
+        session=session,
+        key=key,
+        item_key=item_key,
+        leader_user_id=leader_user_id,
+        text=text,
+    )
+    await dispatch(session, notifiers, relay_key=key)
+
+
+def queue_reply(
+    *, session: Session, key: bytes | None, item_key: str, leader_user_id: str, text: str | None
+) -> None:
+    """Check the reply and queue it for the author, sealed (blocking)."""
     text = clean_text(text)
     if text is None:
         raise InvalidAnswer("An empty reply was not sent.")
@@ -97,4 +113,3 @@ async def reply_to_item(
     )
     enqueue(session, [relay])
     session.commit()
-    await dispatch(session, notifiers, relay_key=key)
