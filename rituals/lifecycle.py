@@ -12,11 +12,12 @@ from rituals import checkin, failure, feedback, outbox, pulse
 from rituals.anonymous_rows import store_shuffled
 from rituals.clock import local_iso_week, to_local, utcnow
 from rituals.context import RitualScope, answer_window
+from rituals.errors import InvalidAnswer
 from rituals.messages import Message, Reminder, RoundSummary
 from rituals.outbox import Envelope, dispatch, enqueue
 from rituals.ports import ChannelAddress, NotifierRegistry, Person
 from rituals.pulse_items import items_for_sequence
-from storage.models import Member, Occurrence
+from storage.models import Member, Occurrence, Ritual
 from storage.occurrences import (
     count_occurrences,
     delete_guards,
@@ -74,6 +75,23 @@ async def open_occurrence(
     await dispatch(session, notifiers, now=now)
     await asyncio.to_thread(session.refresh, occurrence)  # the prompt's reference, if sent
     return occurrence
+
+
+async def open_now(
+    *, session: Session, notifiers: NotifierRegistry, ritual: Ritual, now: datetime | None = None
+) -> Occurrence | None:
+    """Open a round of the ritual now, on an admin's request: once a minute at most."""
+    if ritual.paused:
+        raise InvalidAnswer(f"{ritual.name} is paused; resume it first.")
+    assert ritual.id is not None
+    now = now or utcnow()
+    return await open_occurrence(
+        session=session,
+        notifiers=notifiers,
+        ritual_id=ritual.id,
+        scheduled_at=now.replace(second=0, microsecond=0),
+        now=now,
+    )
 
 
 def _openings() -> asyncio.Lock:

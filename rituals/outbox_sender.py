@@ -362,7 +362,8 @@ async def drain(
     sent = 0
     while True:
         progress = False
-        for item in claim_due(engine, replica=replica, now=now, limit=500):
+        claimed = await asyncio.to_thread(claim_due, engine, replica=replica, now=now, limit=500)
+        for item in claimed:
             outcome = await attempt(item, notifiers, relay_key=relay_key, classify=classify)
             if outcome.state == "wait":  # its post may go later in this drain
                 outcome = Outcome("wait", delay=0.0)
@@ -370,7 +371,7 @@ async def drain(
                 log.warning(
                     "outbox: %s not sent now (%s)", item.key, outcome.error or outcome.state
                 )
-            mark(engine, [(item, outcome)], replica=replica, now=now)
+            await asyncio.to_thread(mark, engine, [(item, outcome)], replica=replica, now=now)
             sent += outcome.state == "sent"
             progress = progress or outcome.state != "wait"
         if not progress:

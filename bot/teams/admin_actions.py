@@ -1,5 +1,6 @@
 """Setup actions from Teams: bind the channel, manage rituals and leaders, show the status."""
 
+import asyncio
 from typing import Any
 
 from sqlmodel import Session
@@ -26,11 +27,10 @@ from rituals.admin import (
     set_paused,
     status_lines,
 )
-from rituals.clock import utcnow
 from rituals.errors import InvalidAnswer
-from rituals.lifecycle import open_occurrence
+from rituals.lifecycle import open_now
 from storage.db import session_scope
-from storage.models import Team
+from storage.models import Ritual, Team
 from storage.occurrences import rituals_of_team
 from storage.teams import find_team_by_channel, leaders, upsert_member
 
@@ -160,24 +160,21 @@ def _set_paused(
 
 async def run_now(runtime: TeamsRuntime, actor: Actor, data: dict[str, Any]) -> Reply:
     """Open a round of a ritual now (once a minute at most)."""
-    with session_scope(runtime.engine) as session:
+
+    def ritual_asked(session: Session) -> Ritual:
         team = channel_team(session, actor)
         ritual = ritual_of_team(
             session=session, team=team, ritual_id=whole_number(data, "ritual_id", what="ritual")
         )
-        if ritual.paused:
-            raise InvalidAnswer(f"Ritual '{ritual.name}' is paused; resume it first.")
-        name, now = ritual.name, utcnow()
-        occurrence = await open_occurrence(
-            session=session,
-            notifiers=runtime.notifiers,
-            ritual_id=ritual.id,
-            scheduled_at=now.replace(second=0, microsecond=0),
-            now=now,
-        )
+        session.commit()
+        return ritual
+
+    with session_scope(runtime.engine) as session:
+        ritual = await asyncio.to_thread(ritual_asked, session)
+        occurrence = await open_now(session=session, notifiers=runtime.notifiers, ritual=ritual)
         if occurrence is None:
-            return Reply(f"'{name}' was already opened this minute; nothing sent again.")
-        return Reply(f"Opened '{name}' ({occurrence.invited_count} invited).")
+            return Reply(f"'{ritual.name}' was already opened this minute; nothing sent again.")
+        return Reply(f"Opened '{ritual.name}' ({occurrence.invited_count} invited).")
 
 
 def show_leaders(runtime: TeamsRuntime, actor: Actor, data: dict[str, Any]) -> Reply:

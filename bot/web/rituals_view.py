@@ -9,7 +9,7 @@ from rituals import admin
 from rituals.admin import KIND_LABELS
 from rituals.clock import to_local, utcnow
 from rituals.errors import InvalidAnswer
-from rituals.lifecycle import open_occurrence
+from rituals.lifecycle import open_now
 from rituals.ports import NotifierRegistry
 from rituals.scheduling import fire_times
 from rituals.team_config.cron import cron_problem
@@ -98,17 +98,9 @@ def change_from_form(*, ritual: Ritual, form: dict[str, str]) -> admin.RitualCha
     )
 
 
-async def run_now(
-    *, session: Session, notifiers: NotifierRegistry, team: Team, ritual_id: int
-) -> str:
+async def run_now(*, session: Session, notifiers: NotifierRegistry, ritual: Ritual) -> str:
     """Open an occurrence of the ritual now; say what happened."""
-    ritual = admin.ritual_of_team(session=session, team=team, ritual_id=ritual_id)
-    if ritual.paused:
-        raise InvalidAnswer(f"{ritual.name} is paused; resume it first.")
-    now = utcnow()
-    occurrence = await open_occurrence(
-        session=session, notifiers=notifiers, ritual_id=ritual_id, scheduled_at=now, now=now
-    )
+    occurrence = await open_now(session=session, notifiers=notifiers, ritual=ritual)
     if occurrence is None:
         return f"{ritual.name} was already opened this minute; nothing was sent again."
     return f"Opened {ritual.name}: {occurrence.invited_count} people invited."

@@ -27,6 +27,7 @@ from rituals.ports import NotifierRegistry
 from rituals.relay import reply_to_item
 from storage.dashboard import team_of_released_item
 from storage.db import session_scope
+from storage.models import Ritual
 
 log = logging.getLogger(__name__)
 SIGN_IN_FIRST = (
@@ -227,24 +228,28 @@ async def ritual_action(
     if not ritual_text.isdigit():
         raise NotFound("That team has no such ritual.")
     ritual_id = int(ritual_text)
-    with session_scope(dashboard.engine) as session:
+
+    def change(session: Session) -> tuple[Ritual | None, str]:
+        """Check the request and make a change; return the ritual to run now, or what was done."""
         shown = rules.visible_team(session=session, access=found, team_id=team_id, admin_only=True)
         if action in ("pause", "resume"):
             ritual = admin.set_paused(
                 session=session, team=shown, ritual_id=ritual_id, paused=action == "pause"
             )
-            notice = f"{ritual.name} is {'paused' if ritual.paused else 'running again'}."
-        elif action == "run":
-            notice = await run_now(
-                session=session, notifiers=dashboard.notifiers, team=shown, ritual_id=ritual_id
-            )
-        elif action == "edit":
+            return None, f"{ritual.name} is {'paused' if ritual.paused else 'running again'}."
+        if action == "run":
+            return admin.ritual_of_team(session=session, team=shown, ritual_id=ritual_id), ""
+        if action == "edit":
             ritual = admin.ritual_of_team(session=session, team=shown, ritual_id=ritual_id)
-            change = change_from_form(ritual=ritual, form=form)
-            admin.edit_ritual(session=session, team=shown, ritual_id=ritual_id, change=change)
-            notice = f"{ritual.name} saved."
-        else:
-            raise NotFound("Rituals can be paused, resumed, run or edited.")
+            edit = change_from_form(ritual=ritual, form=form)
+            admin.edit_ritual(session=session, team=shown, ritual_id=ritual_id, change=edit)
+            return None, f"{ritual.name} saved."
+        raise NotFound("Rituals can be paused, resumed, run or edited.")
+
+    to_run, notice = await in_thread(change, dashboard.engine)
+    if to_run is not None:
+        with session_scope(dashboard.engine) as session:
+            notice = await run_now(session=session, notifiers=dashboard.notifiers, ritual=to_run)
     dashboard.rituals_changed()
     raise web.HTTPSeeOther(f"/app/teams/{team_id}/rituals?{urlencode({'notice': notice})}")
 

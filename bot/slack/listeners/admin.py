@@ -1,5 +1,6 @@
 """`/haven` and the setup and ritual-edit modals: admins set Haven up without leaving Slack."""
 
+import asyncio
 from dataclasses import dataclass
 
 from slack_bolt.async_app import AsyncApp
@@ -15,9 +16,8 @@ from bot.slack.middleware import AdminOnly
 from bot.slack.runtime import SlackRuntime
 from rituals import admin
 from rituals.admin import RitualChange
-from rituals.clock import utcnow
 from rituals.errors import HavenError, InvalidAnswer, NotFound
-from rituals.lifecycle import open_occurrence
+from rituals.lifecycle import open_now
 from storage.db import session_scope
 from storage.models import Ritual, Team, Workspace
 from storage.models_slack import SlackUser
@@ -73,20 +73,16 @@ def ritual_lines(*, session: Session, team: Team) -> str:
 
 
 async def _run_now(runtime: SlackRuntime, *, team_id: str, ritual_id: int) -> str:
-    with session_scope(runtime.engine) as session:
+    def ritual_asked(session: Session) -> Ritual:
         team_of_ritual(session=session, ritual_id=ritual_id, team_id=team_id)
         ritual = session.get(Ritual, ritual_id)
         assert ritual is not None
-        if ritual.paused:
-            raise InvalidAnswer(f"Ritual {ritual_id} is paused; resume it first.")
-        now = utcnow()
-        occurrence = await open_occurrence(
-            session=session,
-            notifiers=runtime.notifiers,
-            ritual_id=ritual_id,
-            scheduled_at=now,
-            now=now,
-        )
+        session.commit()
+        return ritual
+
+    with session_scope(runtime.engine) as session:
+        ritual = await asyncio.to_thread(ritual_asked, session)
+        occurrence = await open_now(session=session, notifiers=runtime.notifiers, ritual=ritual)
     if occurrence is None:
         return f"Ritual {ritual_id} was already opened this minute; nothing was sent again."
     return f"Opened ritual {ritual_id}: {occurrence.invited_count} people invited."
