@@ -1,7 +1,10 @@
 """Anonymous answer rows: a random key, the round's day only, and nothing that points to the author."""
 
+from collections.abc import Sequence
+
 from sqlmodel import Session
 
+from rituals import outbox
 from rituals.anonymity import new_anonymous_key
 from rituals.errors import InvalidAnswer
 from rituals.sentiment import score_text
@@ -25,11 +28,18 @@ def anonymous_answer(
     )
 
 
-def store_shuffled(*, session: Session, occurrence_id: int, added: AnonymousAnswer | None) -> None:
+def store_shuffled(
+    *,
+    session: Session,
+    occurrence_id: int,
+    added: AnonymousAnswer | None,
+    posts: Sequence[outbox.Envelope] = (),
+) -> None:
     """Rewrite the occurrence's anonymous answers (and the added one) under fresh keys, in random order.
 
     Every live row then carries the same transaction, and a place (rowid, ctid) that follows only
     keys drawn now, so neither tells which answer came when; the old versions are erased after.
+    The posts (outbox rows carrying no author) are written in that same transaction.
     """
     session.commit()  # nothing the caller did shares this transaction
     if not lock_occurrence(
@@ -46,6 +56,7 @@ def store_shuffled(*, session: Session, occurrence_id: int, added: AnonymousAnsw
     session.flush()
     copies.sort(key=lambda row: row.key)  # fresh random keys: a random order
     session.add_all(copies)
+    outbox.enqueue(session, posts)
     session.commit()
     erase_old_versions(session=session)
 

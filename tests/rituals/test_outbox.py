@@ -2,9 +2,11 @@
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
+from sqlalchemy import text
 from sqlmodel import select
 
-from rituals import failure
+from rituals import anonymous_rows, failure
 from rituals.clock import utcnow
 from rituals.context import RitualScope
 from rituals.lifecycle import close_occurrence, open_occurrence
@@ -161,3 +163,61 @@ def test_sent_rows_are_pruned_after_a_week_pending_ones_never(session):
     assert prune_sent(session.get_bind(), before=NOW - timedelta(days=7)) == 1
     left = sorted(row.key for row in session.exec(select(OutboxMessage)).all())
     assert left == ["pending:old", "sent:new"]
+
+
+async def _open_failure_round(session, notifiers):
+    team = make_team(session)
+    ritual = make_ritual(session, team, "failure_celebration")
+    occurrence = await open_occurrence(
+        session=session,
+        notifiers=notifiers,
+        ritual_id=ritual.id,
+        scheduled_at=MONDAY_10_BERLIN,
+        now=MONDAY_10_BERLIN,
+    )
+    return RitualScope.of_ritual(session=session, ritual_id=ritual.id), occurrence
+
+
+async def test_a_story_and_its_post_are_one_transaction(session, notifiers, monkeypatch):
+    """A crash just after the story's commit (here, in erasing old versions) keeps its post row."""
+    scope, occurrence = await _open_failure_round(session, notifiers)
+
+    def crash(**_):
+        raise RuntimeError("the process died here")
+
+    monkeypatch.setattr(anonymous_rows, "erase_old_versions", crash)
+    with pytest.raises(RuntimeError):
+        await failure.share_anonymously(
+            scope=scope, occurrence=occurrence, notifiers=notifiers, text="I missed a deadline"
+        )
+    session.rollback()
+    (post,) = [r for r in session.exec(select(OutboxMessage)).all() if r.key.startswith("anon:")]
+    assert post.state == "pending" and decode(post.payload).text == "I missed a deadline"
+    if session.get_bind().dialect.name == "postgresql":
+        story = session.execute(text("SELECT DISTINCT xmin::text FROM anonymousanswer"))
+        row = session.execute(text("SELECT xmin::text FROM outboxmessage WHERE key LIKE 'anon:%'"))
+        assert story.scalars().all() == row.scalars().all()  # one transaction wrote both
+
+
+async def test_no_outbox_row_links_a_story_to_its_author(session, notifiers, console):
+    scope, occurrence = await _open_failure_round(session, notifiers)
+    author = scope.member_answering(user_id="UAUTHOR", display_name="Ada Author")
+    session.commit()
+    notifiers.by_platform["console"] = ThreadDown(console)  # the post stays a row
+    await failure.share_anonymously(
+        scope=scope, occurrence=occurrence, notifiers=notifiers, text="I broke the build"
+    )
+    (post,) = [r for r in session.exec(select(OutboxMessage)).all() if r.key.startswith("anon:")]
+    assert (post.user_id, post.sealed_to, post.seal_context) == ("", "", 0)
+    for row in session.exec(select(OutboxMessage)).all():
+        values = " ".join(str(value) for value in row.model_dump().values())
+        assert "UAUTHOR" not in values and "Ada Author" not in values
+        assert f":{author.id}" not in row.key and row.user_id != "UAUTHOR"
+    if session.get_bind().dialect.name == "postgresql":
+        member_xmin = session.execute(
+            text("SELECT xmin::text FROM member WHERE id = :id"), {"id": author.id}
+        ).scalar_one()
+        row_xmin = session.execute(
+            text("SELECT xmin::text FROM outboxmessage WHERE key = :k"), {"k": post.key}
+        ).scalar_one()
+        assert member_xmin != row_xmin
