@@ -81,7 +81,7 @@ async def share_anonymously(
         message=AnonymousStoryPost(occurrence_id=occurrence.id, text=text),
         give_up_at=max(occurrence.closes_at, utcnow()) + STORY_PATIENCE,
         ref=occurrence.message_ref,
-        ref_from="" if occurrence.message_ref else f"occ:{occurrence.id}:prompt",
+        ref_from="" if occurrence.message_ref else outbox.prompt_key(occurrence.id),
     )
     story = anonymous_answer(occurrence=occurrence, kind="story", text=text)
     store_shuffled(session=scope.session, occurrence_id=occurrence.id, added=story, posts=[post])

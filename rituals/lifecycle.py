@@ -12,7 +12,7 @@ from rituals.anonymous_rows import store_shuffled
 from rituals.clock import local_iso_week, to_local, utcnow
 from rituals.context import RitualScope, answer_window
 from rituals.messages import Message, Reminder, RoundSummary
-from rituals.outbox import Envelope, dispatch, enqueue
+from rituals.outbox import Envelope, dispatch, enqueue, prompt_key
 from rituals.ports import ChannelAddress, NotifierRegistry, Person
 from rituals.pulse_items import items_for_sequence
 from storage.models import Member, Occurrence
@@ -130,11 +130,6 @@ def _invitees(scope: RitualScope, roster: list[Person] | None) -> list[Member]:
     return [member for member in members if member.platform_user_id not in away]
 
 
-def prompt_key(occurrence_id: int) -> str:
-    """Return the outbox key of an occurrence's channel prompt."""
-    return f"occ:{occurrence_id}:prompt"
-
-
 def _prompt_envelopes(
     scope: RitualScope, occurrence: Occurrence, invitees: list[Member]
 ) -> list[Envelope]:
@@ -160,7 +155,7 @@ def _prompt_envelopes(
         else pulse.prompt(occurrence)
     )
     return _each(
-        scope, invitees, message, key=f"occ:{occurrence.id}:prompt", until=occurrence.closes_at
+        scope, invitees, message, key=prompt_key(occurrence.id), until=occurrence.closes_at
     )
 
 

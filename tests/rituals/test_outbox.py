@@ -6,7 +6,8 @@ import pytest
 from sqlalchemy import text
 from sqlmodel import select
 
-from rituals import anonymous_rows, failure
+from rituals import anonymous_rows, checkin, failure
+from rituals.checkin_batch import CheckinClick, CheckinRecorder
 from rituals.clock import utcnow
 from rituals.context import RitualScope
 from rituals.lifecycle import close_occurrence, open_occurrence
@@ -15,9 +16,11 @@ from rituals.outbox import direct, enqueue
 from rituals.outbox_codec import decode, encode
 from rituals.outbox_sender import drain
 from rituals.ports import PersonAddress
+from storage.models import Answer
 from storage.models_outbox import OutboxMessage
 from storage.outbox_leases import prune_sent
 from tests.conftest import MONDAY_10_BERLIN, ROOM, make_ritual, make_team
+from tests.rituals.test_lifecycle import open_kind
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 ANA = PersonAddress(platform="console", workspace="local", user_id="U1")
@@ -221,3 +224,65 @@ async def test_no_outbox_row_links_a_story_to_its_author(session, notifiers, con
             text("SELECT xmin::text FROM outboxmessage WHERE key = :k"), {"k": post.key}
         ).scalar_one()
         assert member_xmin != row_xmin
+
+
+def _thread_rows(session):
+    session.expire_all()
+    rows = session.exec(select(OutboxMessage)).all()
+    return [r for r in rows if r.key.startswith("answer:")]
+
+
+async def test_a_shared_checkin_is_a_row_written_with_the_answer(session, notifiers, console):
+    """The thread is down when the answer is stored: its reply waits as a row, then goes once."""
+    scope, occurrence = await open_kind(session, notifiers, "checkin", mode="shared")
+    notifiers.by_platform["console"] = ThreadDown(console)
+    receipt = await checkin.record(
+        scope=scope, occurrence=occurrence, notifiers=notifiers, user_id="U1", mood=2, text="tired"
+    )
+    assert receipt.mood == 2
+    (row,) = _thread_rows(session)
+    assert row.state == "pending" and row.action == "post_in_thread"
+    notifiers.by_platform["console"] = console
+    await drain(session.get_bind(), notifiers, None, utcnow() + timedelta(minutes=10))
+    await drain(session.get_bind(), notifiers, None, utcnow() + timedelta(minutes=20))
+    (reply,) = console.sent_to(ROOM, "thread")
+    assert (reply.display_name, reply.mood, reply.text) == ("Person 1", 2, "tired")
+    answer = session.exec(select(Answer)).one()
+    assert answer.message_ref == console.deliveries[-1].ref  # a change now updates that reply
+
+
+async def test_a_batched_shared_checkin_is_a_row_written_with_the_answer(
+    engine, session, notifiers, console
+):
+    _scope, occurrence = await open_kind(session, notifiers, "checkin", mode="shared")
+    notifiers.by_platform["console"] = ThreadDown(console)
+    recorder = CheckinRecorder(engine=engine, notifiers=notifiers)
+    await recorder.record(CheckinClick(occurrence.id, "console", "local", "U1", 2, "tired"))
+    await recorder.settled()
+    await recorder.record(CheckinClick(occurrence.id, "console", "local", "U1", 4))
+    await recorder.settled()
+    assert [r.state for r in _thread_rows(session)] == ["pending", "pending"]
+    notifiers.by_platform["console"] = console
+    await drain(engine, notifiers, None, utcnow() + timedelta(minutes=10))
+    assert [d.where for d in console.deliveries[-2:]] == ["thread", "update"]
+    assert console.deliveries[-1].ref == console.deliveries[-2].ref
+    assert (console.deliveries[-1].message.mood, console.deliveries[-1].message.text) == (
+        4,
+        "tired",
+    )
+
+
+async def test_a_newcomer_named_after_the_commit_is_named_in_the_reply(
+    engine, session, notifiers, console
+):
+    _scope, occurrence = await open_kind(session, notifiers, "checkin", mode="shared")
+
+    async def name_of(click):
+        return "Ada Newcomer"
+
+    recorder = CheckinRecorder(engine=engine, notifiers=notifiers, names=name_of)
+    await recorder.record(CheckinClick(occurrence.id, "console", "local", "UNEW", 3))
+    await recorder.settled()
+    (reply,) = console.sent_to(ROOM, "thread")
+    assert reply.display_name == "Ada Newcomer"
+    assert console.sent_to(ROOM, "update") == []  # the unsent row was given the name, not updated
