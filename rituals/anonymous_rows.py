@@ -47,6 +47,16 @@ def store_shuffled(
     ):
         session.rollback()
         raise InvalidAnswer("This round has closed; answers are no longer taken.")
+    rewrite_shuffled(session=session, occurrence_id=occurrence_id, added=added)
+    outbox.enqueue(session, posts)
+    session.commit()
+    erase_old_versions(session=session)
+
+
+def rewrite_shuffled(
+    *, session: Session, occurrence_id: int, added: AnonymousAnswer | None = None
+) -> None:
+    """Rewrite the anonymous answers under fresh keys in the caller's transaction (it holds the lock)."""
     rows = list(anonymous_answers(session=session, occurrence_ids=[occurrence_id]))
     copies = [_rekeyed(row) for row in rows]
     if added is not None:
@@ -56,9 +66,7 @@ def store_shuffled(
     session.flush()
     copies.sort(key=lambda row: row.key)  # fresh random keys: a random order
     session.add_all(copies)
-    outbox.enqueue(session, posts)
-    session.commit()
-    erase_old_versions(session=session)
+    session.flush()
 
 
 def _rekeyed(row: AnonymousAnswer) -> AnonymousAnswer:

@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import text
 from sqlmodel import select
 
-from rituals import anonymous_rows, checkin, failure
+from rituals import anonymous_rows, checkin, failure, feedback
 from rituals.checkin_batch import CheckinClick, CheckinRecorder
 from rituals.clock import utcnow
 from rituals.context import RitualScope
@@ -16,7 +16,7 @@ from rituals.outbox import direct, enqueue
 from rituals.outbox_codec import decode, encode
 from rituals.outbox_sender import drain
 from rituals.ports import PersonAddress
-from storage.models import Answer
+from storage.models import Answer, Occurrence
 from storage.models_outbox import OutboxMessage
 from storage.outbox_leases import prune_sent
 from tests.conftest import MONDAY_10_BERLIN, ROOM, make_ritual, make_team
@@ -286,3 +286,35 @@ async def test_a_newcomer_named_after_the_commit_is_named_in_the_reply(
     (reply,) = console.sent_to(ROOM, "thread")
     assert reply.display_name == "Ada Newcomer"
     assert console.sent_to(ROOM, "update") == []  # the unsent row was given the name, not updated
+
+
+async def test_a_close_interrupted_before_the_release_is_undone_then_done_once(
+    session, notifiers, console, monkeypatch
+):
+    """An error between closing and releasing leaves the round open, so the next close releases."""
+    scope, occurrence = await open_kind(session, notifiers, "anonymous_feedback")
+    for n in range(1, 6):
+        feedback.record(scope=scope, occurrence=occurrence, user_id=f"U{n}", text=f"thought {n}")
+    release = feedback.release
+
+    def interrupted(**_):
+        monkeypatch.setattr(feedback, "release", release)  # only the first close is interrupted
+        raise RuntimeError("the process died here")
+
+    monkeypatch.setattr(feedback, "release", interrupted)
+    with pytest.raises(RuntimeError):
+        await close_occurrence(
+            session=session, notifiers=notifiers, occurrence_id=occurrence.id, now=NOW
+        )
+    session.rollback()
+    session.expire_all()
+    assert session.get(Occurrence, occurrence.id).status == "open"  # the sweep closes it again
+    for _ in range(2):
+        await close_occurrence(
+            session=session, notifiers=notifiers, occurrence_id=occurrence.id, now=NOW
+        )
+    batches = [m for m in console.sent_to("ULEAD") if isinstance(m, FeedbackBatch)]
+    assert len(batches) == 1
+    assert sorted(text for _key, text in batches[0].items) == [f"thought {n}" for n in range(1, 6)]
+    session.expire_all()
+    assert session.get(Occurrence, occurrence.id).status == "closed"
