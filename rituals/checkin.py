@@ -160,7 +160,7 @@ def show_in_thread(
             ref_from="" if occurrence.message_ref else outbox.prompt_key(occurrence.id),
             follow_up=f"answer:{answer.id}",
         )
-    else:  # one row per change, named by when it was made: a replayed click adds nothing
+    else:  # one row per change, keyed by when the change was made
         envelope = outbox.updating(
             key=f"{post_key}:{answer.answered_at.timestamp():.6f}",
             channel=scope.channel,
