@@ -1,7 +1,10 @@
 """Anonymous answer rows: a random key, the round's day only, and nothing that points to the author."""
 
+from collections.abc import Sequence
+
 from sqlmodel import Session
 
+from rituals import outbox
 from rituals.anonymity import new_anonymous_key
 from rituals.errors import InvalidAnswer
 from rituals.sentiment import score_text
@@ -25,11 +28,18 @@ def anonymous_answer(
     )
 
 
-def store_shuffled(*, session: Session, occurrence_id: int, added: AnonymousAnswer | None) -> None:
+def store_shuffled(
+    *,
+    session: Session,
+    occurrence_id: int,
+    added: AnonymousAnswer | None,
+    posts: Sequence[outbox.Envelope] = (),
+) -> None:
     """Rewrite the occurrence's anonymous answers (and the added one) under fresh keys, in random order.
 
     Every live row then carries the same transaction, and a place (rowid, ctid) that follows only
     keys drawn now, so neither tells which answer came when; the old versions are erased after.
+    The posts (outbox rows carrying no author) are written in that same transaction.
     """
     session.commit()  # nothing the caller did shares this transaction
     if not lock_occurrence(
@@ -37,6 +47,16 @@ def store_shuffled(*, session: Session, occurrence_id: int, added: AnonymousAnsw
     ):
         session.rollback()
         raise InvalidAnswer("This round has closed; answers are no longer taken.")
+    rewrite_shuffled(session=session, occurrence_id=occurrence_id, added=added)
+    outbox.enqueue(session, posts)
+    session.commit()
+    erase_old_versions(session=session)
+
+
+def rewrite_shuffled(
+    *, session: Session, occurrence_id: int, added: AnonymousAnswer | None = None
+) -> None:
+    """Rewrite the anonymous answers under fresh keys in the caller's transaction (it holds the lock)."""
     rows = list(anonymous_answers(session=session, occurrence_ids=[occurrence_id]))
     copies = [_rekeyed(row) for row in rows]
     if added is not None:
@@ -46,8 +66,7 @@ def store_shuffled(*, session: Session, occurrence_id: int, added: AnonymousAnsw
     session.flush()
     copies.sort(key=lambda row: row.key)  # fresh random keys: a random order
     session.add_all(copies)
-    session.commit()
-    erase_old_versions(session=session)
+    session.flush()
 
 
 def _rekeyed(row: AnonymousAnswer) -> AnonymousAnswer:

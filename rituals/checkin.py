@@ -1,20 +1,25 @@
 """Meeting check-in: a mood from 1 to 5 and an optional word, shared in the thread or kept private."""
 
 from dataclasses import dataclass
+from datetime import timedelta
 from statistics import mean
 
+from sqlalchemy import update
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
+from rituals import outbox
 from rituals.clock import utcnow
 from rituals.context import RitualScope, require_open
 from rituals.errors import InvalidAnswer
 from rituals.messages import MOOD_LABELS, CheckinPrompt, RoundSummary, SharedCheckin
+from rituals.outbox_codec import encode
 from rituals.ports import NotifierRegistry
 from rituals.sentiment import score_text
 from rituals.texts import clean_text
 from storage.models import Answer, Member, Occurrence
+from storage.models_outbox import OutboxMessage
 from storage.occurrences import find_answer, named_answers
 
 DEFAULT_QUESTION = "How are you arriving today? Pick a mood and, if you like, add one word."
@@ -81,7 +86,7 @@ async def record(
     text: str | None = None,
     display_name: str = "",
 ) -> CheckinReceipt:
-    """Record or replace a member's check-in; in shared mode, show it in the thread."""
+    """Record or replace a member's check-in; in shared mode, queue its reply in the thread with it."""
     require_open(occurrence)
     require_mood(mood)
     member = scope.member_answering(user_id=user_id, display_name=display_name)
@@ -95,6 +100,11 @@ async def record(
             mood=mood,
             text=text,
         )
+        if scope.ritual.mode == "shared":
+            name = member.display_name or "Someone"
+            show_in_thread(
+                session=session, scope=scope, occurrence=occurrence, answer=answer, name=name
+            )
         session.commit()
     except IntegrityError:  # a concurrent first answer won the race: replace it instead
         session.rollback()
@@ -107,48 +117,89 @@ async def record(
             text=text,
             display_name=display_name,
         )
-    if scope.ritual.mode == "shared" and occurrence.message_ref:
-        await _show_in_thread(
-            scope, occurrence, notifiers, answer, member.display_name or "Someone"
-        )
+    if scope.ritual.mode == "shared":
+        await outbox.dispatch(session, notifiers)
     return CheckinReceipt(mood=mood, text=answer.text, changed=changed, mode=scope.ritual.mode)
 
 
-async def show_in_thread(*, engine: Engine, notifiers: NotifierRegistry, answer_id: int) -> None:
-    """Post a stored shared-mode check-in in its round's thread, or update the reply already there."""
-    with Session(engine, expire_on_commit=False) as session:
-        answer = session.get(Answer, answer_id)
-        if answer is None:
-            return
-        scope, occurrence = RitualScope.of_occurrence(
-            session=session, occurrence_id=answer.occurrence_id
-        )
-        member = session.get(Member, answer.member_id)
-        name = (member.display_name if member else "") or "Someone"
-        await _show_in_thread(scope, occurrence, notifiers, answer, name)
+THREAD_PATIENCE = timedelta(hours=1)  # a reply to an answer given as the round closes still goes
 
 
-async def _show_in_thread(
-    scope: RitualScope,
-    occurrence: Occurrence,
-    notifiers: NotifierRegistry,
-    answer: Answer,
-    name: str,
+def thread_post_key(answer_id: int) -> str:
+    """Return the outbox key of a shared check-in's reply in its round's thread."""
+    return f"answer:{answer_id}:thread"
+
+
+def show_in_thread(
+    *, session: Session, scope: RitualScope, occurrence: Occurrence, answer: Answer, name: str
 ) -> None:
-    notifier = scope.notifier(notifiers)
+    """Queue, in the answer's transaction, its thread reply: a post the first time, then updates."""
+    session.flush()  # the answer's id names its rows
+    assert answer.id is not None
     shared = SharedCheckin(
         occurrence_id=occurrence.id, display_name=name, mood=answer.mood or 0, text=answer.text
     )
-    if answer.message_ref:
-        await notifier.update_message(
-            channel=scope.channel, message_ref=answer.message_ref, message=shared
-        )
+    give_up_at = max(occurrence.closes_at, utcnow()) + THREAD_PATIENCE
+    post_key = thread_post_key(answer.id)
+    if not answer.message_ref and _rewrite_unsent(session, post_key, shared):
         return
-    answer.message_ref = await notifier.post_in_thread(
-        channel=scope.channel, thread_ref=occurrence.message_ref, message=shared
+    posted = (
+        answer.message_ref
+        or session.exec(select(OutboxMessage.id).where(OutboxMessage.key == post_key)).first()
     )
-    scope.session.add(answer)
-    scope.session.commit()
+    if not posted:
+        envelope = outbox.Envelope(
+            key=post_key,
+            action="post_in_thread",
+            platform=scope.channel.platform,
+            workspace=scope.channel.workspace,
+            channel=scope.channel.channel,
+            message=shared,
+            give_up_at=give_up_at,
+            ref=occurrence.message_ref,
+            ref_from="" if occurrence.message_ref else outbox.prompt_key(occurrence.id),
+            follow_up=f"answer:{answer.id}",
+        )
+    else:  # one row per change, keyed by when the change was made
+        envelope = outbox.updating(
+            key=f"{post_key}:{answer.answered_at.timestamp():.6f}",
+            channel=scope.channel,
+            message=shared,
+            give_up_at=give_up_at,
+            ref=answer.message_ref,
+            ref_from="" if answer.message_ref else post_key,
+        )
+    outbox.enqueue(session, [envelope])
+
+
+def show_named_in_thread(*, engine: Engine, answer_ids: list[int]) -> None:
+    """Queue the thread replies of answers again under their members' names, looked up since."""
+    with Session(engine, expire_on_commit=False) as session:
+        for answer_id in answer_ids:
+            answer = session.get(Answer, answer_id)
+            if answer is None:
+                continue
+            scope, occurrence = RitualScope.of_occurrence(
+                session=session, occurrence_id=answer.occurrence_id
+            )
+            member = session.get(Member, answer.member_id)
+            name = (member.display_name if member else "") or "Someone"
+            show_in_thread(
+                session=session, scope=scope, occurrence=occurrence, answer=answer, name=name
+            )
+        session.commit()
+
+
+def _rewrite_unsent(session: Session, key: str, message: SharedCheckin) -> bool:
+    """Give a reply not yet tried its new content; return False once a sender has taken it."""
+    untried = update(OutboxMessage).where(
+        col(OutboxMessage.key) == key,
+        col(OutboxMessage.state) == "pending",
+        col(OutboxMessage.claimed_by) == "",
+        col(OutboxMessage.attempts) == 0,
+    )
+    result = session.execute(untried.values(payload=encode(message)))
+    return bool(getattr(result, "rowcount", 0))
 
 
 def answered_member_ids(scope: RitualScope, occurrence: Occurrence) -> set[int]:

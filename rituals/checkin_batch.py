@@ -8,8 +8,9 @@ written at once, so nobody waits for a batch to fill.
 
 `record` returns only once the click is committed, so a platform acknowledges nothing that a
 crash could still lose. Each click is applied inside its own savepoint: one answer the database
-refuses (a NUL byte, a lone surrogate) is refused on its own, never the batch. What needs the
-network — a newcomer's name, the thread reply in shared mode — follows the commit, off the
+refuses (a NUL byte, a lone surrogate) is refused on its own, never the batch. A shared-mode
+thread reply is an outbox row of the click's own savepoint; what needs the network — a
+newcomer's name (then given to the reply), sending the replies — follows the commit, off the
 path of the next batch.
 """
 
@@ -22,7 +23,14 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlmodel import Session, col, select
 
-from rituals.checkin import CheckinReceipt, apply_checkin, require_mood, show_in_thread
+from rituals import outbox
+from rituals.checkin import (
+    CheckinReceipt,
+    apply_checkin,
+    require_mood,
+    show_in_thread,
+    show_named_in_thread,
+)
 from rituals.context import RitualScope, require_open
 from rituals.errors import HavenError, InvalidAnswer, NotFound
 from rituals.metrics import ANSWERS_RECORDED, ANSWERS_REFUSED
@@ -186,17 +194,19 @@ class CheckinRecorder:
             await asyncio.to_thread(_keep_names, self.engine, found)
 
     async def _show_shared(self, outcomes: Sequence[Outcome]) -> None:
-        """Post or update shared-mode thread replies, in click order, after the batch is stored."""
-        for outcome in outcomes:
-            if isinstance(outcome, Recorded) and outcome.shared_answer_id is not None:
-                try:
-                    await show_in_thread(
-                        engine=self.engine,
-                        notifiers=self.notifiers,
-                        answer_id=outcome.shared_answer_id,
-                    )
-                except Exception:  # the answer is stored; only the thread reply is missing
-                    log.exception("could not show a shared check-in in its thread")
+        """Hand the thread replies the batch queued to the outbox, once the names are known."""
+        shared = [o for o in outcomes if isinstance(o, Recorded) and o.shared_answer_id]
+        newcomers = [o.shared_answer_id or 0 for o in shared if o.unnamed_member_id is not None]
+        if newcomers and self.names is not None:
+            try:
+                await asyncio.to_thread(
+                    show_named_in_thread, engine=self.engine, answer_ids=newcomers
+                )
+            except Exception:  # their replies are queued; only the names are missing
+                log.exception("could not name newcomers in their thread replies")
+        if shared:
+            with Session(self.engine) as session:
+                await outbox.dispatch(session, self.notifiers)
 
     def _write(self, clicks: Sequence[CheckinClick]) -> list[Outcome]:
         """Apply every click in one transaction; retry the batch when a concurrent insert wins."""
@@ -387,4 +397,10 @@ def _apply_one(
     receipt = CheckinReceipt(
         mood=click.mood, text=answer.text, changed=changed, mode=scope.ritual.mode
     )
-    return answer, receipt, scope.ritual.mode == "shared" and bool(occurrence.message_ref)
+    shared = scope.ritual.mode == "shared"
+    if shared:  # its thread reply is a row of this transaction
+        name = member.display_name or "Someone"
+        show_in_thread(
+            session=session, scope=scope, occurrence=occurrence, answer=answer, name=name
+        )
+    return answer, receipt, shared

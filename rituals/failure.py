@@ -72,9 +72,7 @@ async def share_anonymously(
     if text is None:
         raise InvalidAnswer("An empty story was not shared; write a few words.")
     scope.session.commit()  # whatever the caller loaded stays out of the story's transaction
-    story = anonymous_answer(occurrence=occurrence, kind="story", text=text)
-    store_shuffled(session=scope.session, occurrence_id=occurrence.id, added=story)
-    post = outbox.Envelope(  # its own transaction: the story's stays apart from everything else
+    post = outbox.Envelope(  # no author: written with the story, in its own transaction
         key=f"{outbox.ANONYMOUS}story:{secrets.token_hex(16)}",
         action="post_in_thread",
         platform=scope.workspace.platform,
@@ -83,10 +81,10 @@ async def share_anonymously(
         message=AnonymousStoryPost(occurrence_id=occurrence.id, text=text),
         give_up_at=max(occurrence.closes_at, utcnow()) + STORY_PATIENCE,
         ref=occurrence.message_ref,
-        ref_from="" if occurrence.message_ref else f"occ:{occurrence.id}:prompt",
+        ref_from="" if occurrence.message_ref else outbox.prompt_key(occurrence.id),
     )
-    outbox.enqueue(scope.session, [post])
-    scope.session.commit()
+    story = anonymous_answer(occurrence=occurrence, kind="story", text=text)
+    store_shuffled(session=scope.session, occurrence_id=occurrence.id, added=story, posts=[post])
     await outbox.dispatch(scope.session, notifiers)
 
 

@@ -9,12 +9,12 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from rituals import checkin, failure, feedback, outbox, pulse
-from rituals.anonymous_rows import store_shuffled
+from rituals.anonymous_rows import rewrite_shuffled
 from rituals.clock import local_iso_week, to_local, utcnow
 from rituals.context import RitualScope, answer_window
 from rituals.errors import InvalidAnswer
 from rituals.messages import Message, Reminder, RoundSummary
-from rituals.outbox import Envelope, dispatch, enqueue
+from rituals.outbox import Envelope, dispatch, enqueue, prompt_key
 from rituals.ports import ChannelAddress, NotifierRegistry, Person
 from rituals.pulse_items import items_for_sequence
 from storage.models import Member, Occurrence, Ritual
@@ -23,6 +23,7 @@ from storage.occurrences import (
     delete_guards,
     find_occurrence,
     latest_open_occurrence,
+    lock_occurrence,
 )
 from storage.old_versions import erase_old_versions
 from storage.rollups import ROLLED_UP_KINDS, refresh_if_stale, refresh_rollups
@@ -191,11 +192,6 @@ def _invitees(scope: RitualScope, roster: list[Person] | None) -> list[Member]:
     return [member for member in members if member.platform_user_id not in away]
 
 
-def prompt_key(occurrence_id: int) -> str:
-    """Return the outbox key of an occurrence's channel prompt."""
-    return f"occ:{occurrence_id}:prompt"
-
-
 def _prompt_envelopes(
     scope: RitualScope, occurrence: Occurrence, invitees: list[Member]
 ) -> list[Envelope]:
@@ -221,7 +217,7 @@ def _prompt_envelopes(
         else pulse.prompt(occurrence)
     )
     return _each(
-        scope, invitees, message, key=f"occ:{occurrence.id}:prompt", until=occurrence.closes_at
+        scope, invitees, message, key=prompt_key(occurrence.id), until=occurrence.closes_at
     )
 
 
@@ -301,6 +297,10 @@ async def close_occurrence(
             refresh_if_stale(session=session, team_id=scope.team.id, iso_week=occurrence.iso_week)
         return None
     now = now or utcnow()
+    session.commit()  # nothing the caller did shares the close's transaction
+    if not lock_occurrence(session=session, occurrence_id=occurrence.id, open_only=True):
+        session.rollback()
+        return None  # closed meanwhile, by another replica
     occurrence.status = "closed"
     session.add(occurrence)
     if scope.ritual.kind in ("checkin", "failure_celebration"):  # its summary, in the same commit
@@ -313,14 +313,15 @@ async def close_occurrence(
             ref_from="" if occurrence.message_ref else prompt_key(occurrence.id),
         )
         enqueue(session, [update], now=now)
-    session.commit()
-    if rolled_up:  # first, so nothing below can leave the week's rollups behind
-        refresh_rollups(session=session, team_id=scope.team.id, iso_week=occurrence.iso_week)
-    _forget_authors(session, occurrence)  # before release, so leaders get the final item keys
+    delete_guards(session=session, occurrence_id=occurrence.id)
+    rewrite_shuffled(session=session, occurrence_id=occurrence.id)  # leaders get the final keys
     released = 0
     if scope.ritual.kind == "anonymous_feedback":
         released = feedback.release(scope=scope, occurrence=occurrence, now=now)
-        session.commit()  # the released answers and the messages that carry them, together
+    session.commit()  # the close, the forgotten authors and the released batches: all or none
+    if rolled_up:  # first, so nothing below can leave the week's rollups behind
+        refresh_rollups(session=session, team_id=scope.team.id, iso_week=occurrence.iso_week)
+    erase_old_versions(session=session, compact=True)
     await dispatch(session, notifiers, now=now)
     return _summary(scope, occurrence, released)
 
@@ -334,10 +335,3 @@ def _summary(scope: RitualScope, occurrence: Occurrence, released: int) -> Round
     if kind == "anonymous_feedback":
         return feedback.summarize(scope, occurrence, released)
     return pulse.summarize(scope, occurrence)
-
-
-def _forget_authors(session: Session, occurrence: Occurrence) -> None:
-    """Drop the guards, rewrite anonymous rows under new keys in random order, erase old versions."""
-    delete_guards(session=session, occurrence_id=occurrence.id)
-    store_shuffled(session=session, occurrence_id=occurrence.id, added=None)
-    erase_old_versions(session=session, compact=True)

@@ -29,6 +29,11 @@ ANONYMOUS = "anon:"
 SENDING_KEY: ContextVar[str] = ContextVar("haven_outbox_key", default="")
 
 
+def prompt_key(occurrence_id: int) -> str:
+    """Return the outbox key of an occurrence's channel prompt."""
+    return f"occ:{occurrence_id}:prompt"
+
+
 @dataclass(frozen=True)
 class Envelope:
     """One message to send once: where, how, and what to do with the reference it returns."""

@@ -31,6 +31,7 @@ from bot.teams.conversations import (
     save_roster,
     store_personal,
 )
+from bot.teams.pacing import TeamsPacer
 from bot.teams.removal import pause_after_removal
 from bot.teams.retry import ConversationGone, RetryPolicy, http_status, with_retries
 from bot.teams.roster import entries_of, fetch_roster
@@ -62,12 +63,19 @@ class TeamsNotifier:
     """Sends Haven's messages to Teams conversations the bot knows; implements rituals.ports.Notifier."""
 
     def __init__(
-        self, *, adapter: BotAdapter, engine: Engine, app_id: str, retry: RetryPolicy | None = None
+        self,
+        *,
+        adapter: BotAdapter,
+        engine: Engine,
+        app_id: str,
+        retry: RetryPolicy | None = None,
+        pacer: TeamsPacer | None = None,
     ) -> None:
         self.adapter = adapter
         self.engine = engine
         self.app_id = app_id
         self.retry = retry or RetryPolicy()
+        self.pacer = pacer or TeamsPacer()
 
     async def post_to_channel(self, *, channel: ChannelAddress, message: Message) -> str:
         """Post a card in the channel (a meeting check-in goes to the meeting's chat)."""
@@ -180,6 +188,7 @@ class TeamsNotifier:
             created["id"] = context.activity.conversation.id
 
         async def create() -> None:
+            await self.pacer.wait(tenant=tenant_id, conversation="")  # the tenant's cap alone
             await self.adapter.create_conversation(
                 self.app_id, keep_id, parameters, "msteams", template.service_url, None
             )
@@ -247,6 +256,10 @@ class TeamsNotifier:
     async def _in_turn(self, reference: ConversationReference, operation: Operation[T]) -> T:
         """Run an operation in a proactive turn, passing its error out (the adapter would swallow it)."""
         outcome: dict[str, Any] = {}
+        conversation = reference.conversation
+        await self.pacer.wait(
+            tenant=conversation.tenant_id or "", conversation=base_conversation(conversation.id)
+        )
 
         async def callback(context: TurnContext) -> None:
             try:

@@ -2,6 +2,7 @@
 
 import itertools
 import json
+import time
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -17,6 +18,7 @@ class Call:
     path: str
     body: Any
     size: int = 0  # bytes of the request body, as Teams would measure the activity
+    at: float = field(default_factory=time.monotonic)  # when it arrived
 
     @property
     def card(self) -> dict[str, Any] | None:
