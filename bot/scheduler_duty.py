@@ -44,12 +44,14 @@ async def claim_scheduler(state: "ServerState") -> bool:
     runtime = jobs.installed_runtime()
     assert runtime is not None
     state.scheduler = runtime.scheduler = build_scheduler(state.settings.database_url)
-    with session_scope(state.engine) as session:
-        # Each ritual's job is due again from the start of its answer window: what fell due
-        # while no replica scheduled opens now, once (the occurrence key refuses a second).
-        scheduled = sync_jobs(scheduler=state.scheduler, session=session)
     watch_lag(state.scheduler)
-    state.scheduler.start()
+    # Started paused, the scheduler can see its store, so syncing writes only the jobs that
+    # differ; an unchanged job keeps its stored run time, a changed one is due again from the
+    # start of its answer window: what fell due while no replica scheduled opens now, once.
+    state.scheduler.start(paused=True)
+    with session_scope(state.engine) as session:
+        scheduled = sync_jobs(scheduler=state.scheduler, session=session)
+    state.scheduler.resume()
     SCHEDULING.set(1)
     log.info("replica %s schedules %d ritual job(s)", state.replica, len(scheduled))
     return True
