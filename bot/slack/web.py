@@ -19,6 +19,9 @@ from rituals.metrics import MESSAGES_SENT, SEND_FAILURES, SEND_RETRIES
 RATE_LIMIT_RETRIES = (
     10  # each waits Retry-After, so a burst of 429s delays a prompt, never drops it
 )
+# Seconds one Web API call may take before it fails (slack_sdk's own default is 30): a Slack that
+# accepts and never answers must not keep a round, or anything waiting behind it, for longer.
+CALL_TIMEOUT_SECONDS = 10
 
 # slack_sdk logs request bodies at DEBUG; they can hold user ids, so this logger never goes below INFO.
 quiet_logger = logging.getLogger("bot.slack.web")
@@ -85,7 +88,11 @@ class PacedWebClient(CountedWebClient):
 def plain_client(*, api_url: str, token: str | None = None) -> AsyncWebClient:
     """Return an unpaced client on Haven's API URL with the 429 retry policy (for Bolt's requests)."""
     return CountedWebClient(
-        token=token, base_url=api_url, retry_handlers=retry_handlers(), logger=quiet_logger
+        token=token,
+        base_url=api_url,
+        timeout=CALL_TIMEOUT_SECONDS,
+        retry_handlers=retry_handlers(),
+        logger=quiet_logger,
     )
 
 
@@ -132,6 +139,7 @@ class SlackClients:
                 workspace=workspace,
                 token=token,
                 base_url=self.api_url,
+                timeout=CALL_TIMEOUT_SECONDS,
                 retry_handlers=retry_handlers(),
                 logger=quiet_logger,
                 session=self._session,
