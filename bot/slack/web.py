@@ -3,7 +3,7 @@
 import logging
 from typing import Any
 
-from aiohttp import ClientSession
+from aiohttp import ClientSession, ClientTimeout
 from slack_sdk.http_retry.builtin_async_handlers import (
     AsyncConnectionErrorRetryHandler,
     AsyncRateLimitErrorRetryHandler,
@@ -83,6 +83,15 @@ class PacedWebClient(CountedWebClient):
         channel = body.get("channel", "") if isinstance(body, dict) else ""
         await self.pacer.wait(workspace=self.workspace, method=api_method, channel=str(channel))
         return await super().api_call(api_method, **kwargs)
+
+
+def web_session() -> ClientSession:
+    """Return the HTTP session every Slack client of a server shares, with the call timeout.
+
+    slack_sdk applies its own timeout only to the sessions it makes itself; a shared session
+    without one would wait aiohttp's default five minutes for a Slack that never answers.
+    """
+    return ClientSession(timeout=ClientTimeout(total=CALL_TIMEOUT_SECONDS))
 
 
 def plain_client(*, api_url: str, token: str | None = None) -> AsyncWebClient:

@@ -35,3 +35,18 @@ async def test_bolts_client_has_the_same_timeout(silent_slack, monkeypatch):
     with pytest.raises(TimeoutError):
         await client.auth_test()
     assert time.monotonic() - started < 3
+
+
+async def test_the_shared_session_of_a_server_has_the_call_timeout_too(silent_slack, monkeypatch):
+    monkeypatch.setattr(bot.slack.web, "CALL_TIMEOUT_SECONDS", 1, raising=False)
+    clients = SlackClients(api_url=silent_slack.url, token="xoxb-test")
+    session = bot.slack.web.web_session()
+    clients.use_session(session)
+    try:
+        client = await clients.for_workspace(TEAM)
+        started = time.monotonic()
+        with pytest.raises(TimeoutError):
+            await client.chat_postMessage(channel="C0SILENT", text="hello")
+        assert time.monotonic() - started < 3  # aiohttp's own default would wait 300 s
+    finally:
+        await session.close()
