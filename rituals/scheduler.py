@@ -17,14 +17,13 @@ A restart neither drops nor repeats an occurrence:
 
 import logging
 from collections.abc import Callable, Hashable
-from contextlib import suppress
+from contextlib import nullcontext, suppress
 from datetime import UTC, datetime
 from weakref import WeakKeyDictionary
 
 from apscheduler.events import EVENT_SCHEDULER_START, SchedulerEvent
 from apscheduler.job import Job
 from apscheduler.jobstores.base import JobLookupError
-from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.schedulers.base import STATE_STOPPED, BaseScheduler
 from apscheduler.triggers.cron import CronTrigger
@@ -35,6 +34,7 @@ from rituals import jobs
 from rituals.context import answer_window
 from rituals.digest_delivery import deliver_due_digests_job
 from rituals.job_ids import JOBS_TABLE, RITUAL_JOB_PREFIX, ritual_job_id
+from rituals.job_store import BatchingJobStore
 from rituals.job_turns import database_turn
 from rituals.ritual_trigger import RitualTrigger
 from storage.db import normalize_url, session_scope
@@ -67,7 +67,7 @@ def build_scheduler(database_url: str | None) -> AsyncIOScheduler:
     """Create the scheduler with its job store in the same database, coalescing missed runs."""
     return AsyncIOScheduler(
         jobstores={
-            "default": SQLAlchemyJobStore(url=normalize_url(database_url), tablename=JOBS_TABLE)
+            "default": BatchingJobStore(url=normalize_url(database_url), tablename=JOBS_TABLE)
         },
         job_defaults={
             "coalesce": True,
@@ -90,11 +90,46 @@ def sync_jobs(*, scheduler: AsyncIOScheduler, session: Session) -> set[str]:
     now = datetime.now(UTC)
     stopped = scheduler.state == STATE_STOPPED
     known = {} if stopped else _stored_ritual_jobs(scheduler)
+    store = scheduler._lookup_jobstore("default") if not stopped else None
+    with store.one_transaction() if isinstance(store, BatchingJobStore) else nullcontext():
+        wanted, written = _write_ritual_jobs(
+            scheduler=scheduler, session=session, known=known, now=now
+        )
+        if not stopped:
+            for job_id in set(known) - wanted:
+                with suppress(JobLookupError):  # already gone from the store
+                    scheduler.remove_job(job_id)
+                del known[job_id]
+                log.info("removed job %s: its ritual is paused or gone", job_id)
+    if stopped:
+        if scheduler not in _wanted_at_start:
+            scheduler.add_listener(_remove_stale_jobs_at_start(scheduler), EVENT_SCHEDULER_START)
+        _wanted_at_start[scheduler] = wanted
+    if written:
+        log.info("wrote %d ritual job(s); %d unchanged", written, len(wanted) - written)
+    _add_housekeeping_jobs(scheduler)
+    return wanted
+
+
+def _write_ritual_jobs(
+    *, scheduler: BaseScheduler, session: Session, known: dict[str, Hashable], now: datetime
+) -> tuple[set[str], int]:
+    """Add or replace the job of every active ritual that differs from `known`; return ids, writes."""
     wanted: set[str] = set()
     written = 0
     for row in ritual_schedules(session=session):
         job_id = ritual_job_id(row.id)
         window = answer_window(row)  # type: ignore[arg-type]
+        name = f"{row.team_name}: {row.name}"
+        made_of = _made_of(
+            args=(row.id,),
+            name=name,
+            grace=int(window.total_seconds()),
+            fingerprint=(row.schedule, row.timezone, row.working_days),
+        )
+        if known.get(job_id) == made_of:
+            wanted.add(job_id)
+            continue
         try:
             trigger = RitualTrigger(
                 schedule=row.schedule, timezone=row.timezone, working_days=row.working_days
@@ -103,12 +138,6 @@ def sync_jobs(*, scheduler: AsyncIOScheduler, session: Session) -> set[str]:
             log.warning("ritual %s of team %s has no job: %s", row.id, row.team_id, error)
             continue
         wanted.add(job_id)
-        name = f"{row.team_name}: {row.name}"
-        made_of = _made_of(
-            args=(row.id,), name=name, grace=int(window.total_seconds()), trigger=trigger
-        )
-        if known.get(job_id) == made_of:
-            continue
         scheduler.add_job(
             open_ritual_in_turn,
             trigger=trigger,
@@ -122,27 +151,14 @@ def sync_jobs(*, scheduler: AsyncIOScheduler, session: Session) -> set[str]:
         )
         known[job_id] = made_of
         written += 1
-    if stopped:
-        if scheduler not in _wanted_at_start:
-            scheduler.add_listener(_remove_stale_jobs_at_start(scheduler), EVENT_SCHEDULER_START)
-        _wanted_at_start[scheduler] = wanted
-    else:
-        for job_id in set(known) - wanted:
-            with suppress(JobLookupError):  # already gone from the store
-                scheduler.remove_job(job_id)
-            del known[job_id]
-            log.info("removed job %s: its ritual is paused or gone", job_id)
-    if written:
-        log.info("wrote %d ritual job(s); %d unchanged", written, len(wanted) - written)
-    _add_housekeeping_jobs(scheduler)
-    return wanted
+    return wanted, written
 
 
 def _made_of(
-    *, args: tuple[object, ...], name: str, grace: int | None, trigger: object
+    *, args: tuple[object, ...], name: str, grace: int | None, fingerprint: object
 ) -> Hashable:
     """Return what a ritual job is made of: equal for two jobs that would behave the same."""
-    return (args, name, grace, getattr(trigger, "fingerprint", None))
+    return (args, name, grace, fingerprint)
 
 
 def _stored_ritual_jobs(scheduler: BaseScheduler) -> dict[str, Hashable]:
@@ -160,7 +176,10 @@ def _made_of_job(job: Job) -> Hashable:
     if job.func is not open_ritual_in_turn:
         return None  # written by an older Haven: rewrite it
     return _made_of(
-        args=tuple(job.args), name=job.name, grace=job.misfire_grace_time, trigger=job.trigger
+        args=tuple(job.args),
+        name=job.name,
+        grace=job.misfire_grace_time,
+        fingerprint=getattr(job.trigger, "fingerprint", None),
     )
 
 
