@@ -63,9 +63,22 @@ async def open_ritual_in_turn(ritual_id: int) -> int | None:
         return await jobs.open_ritual_job(ritual_id)
 
 
+class BatchingScheduler(AsyncIOScheduler):
+    """An AsyncIOScheduler that stores the next run times of all the jobs due at once together.
+
+    A thousand rounds due in one minute were a thousand commits in one pass of the event loop
+    (about 1.3 s on SQLite, /healthz waiting behind them); now they are one.
+    """
+
+    def _process_jobs(self) -> float | None:
+        store = self._jobstores.get("default")
+        with store.one_transaction() if isinstance(store, BatchingJobStore) else nullcontext():
+            return super()._process_jobs()
+
+
 def build_scheduler(database_url: str | None) -> AsyncIOScheduler:
     """Create the scheduler with its job store in the same database, coalescing missed runs."""
-    return AsyncIOScheduler(
+    return BatchingScheduler(
         jobstores={
             "default": BatchingJobStore(url=normalize_url(database_url), tablename=JOBS_TABLE)
         },
