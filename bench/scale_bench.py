@@ -239,7 +239,8 @@ async def one_size(count: int, *, kind: str, due: int, api_url: str, status: Pat
         margin = due_at.timestamp() - time.time()
         print(
             f"{kind} {count:,} teams: second start-up {second.ready_seconds:.1f} s "
-            f"({margin:.0f} s before the due minute), {load()}"
+            f"({margin:.0f} s before the due minute), RSS {rss_mib(second.process.pid):.0f} MiB, "
+            f"{load()}"
         )
         try:
             committed, prompted, health = await rounds_due(
