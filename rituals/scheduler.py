@@ -16,6 +16,7 @@ A restart neither drops nor repeats an occurrence:
 """
 
 import logging
+import threading
 from collections.abc import Callable, Hashable
 from contextlib import nullcontext, suppress
 from datetime import UTC, datetime
@@ -52,6 +53,7 @@ PRIVACY_JOB_ID = "haven:privacy"
 
 # Ritual job ids to keep, for schedulers synced before start() (see _remove_stale_jobs_at_start).
 _wanted_at_start: "WeakKeyDictionary[BaseScheduler, set[str]]" = WeakKeyDictionary()
+_syncing = threading.RLock()
 # What each running scheduler's ritual jobs were made of when last written or read, by job id.
 _known: "WeakKeyDictionary[BaseScheduler, dict[str, Hashable]]" = WeakKeyDictionary()
 
@@ -100,6 +102,13 @@ def sync_jobs(*, scheduler: AsyncIOScheduler, session: Session) -> set[str]:
     has not started yet, as soon as it starts: before that, APScheduler 3 cannot see the jobs
     already in its store).
     """
+    with (
+        _syncing
+    ):  # a start-up sync in a worker thread and a chat edit's on the loop, one at a time
+        return _sync_jobs(scheduler=scheduler, session=session)
+
+
+def _sync_jobs(*, scheduler: AsyncIOScheduler, session: Session) -> set[str]:
     now = datetime.now(UTC)
     stopped = scheduler.state == STATE_STOPPED
     known = {} if stopped else _stored_ritual_jobs(scheduler)
