@@ -9,6 +9,7 @@ on PostgreSQL one failed statement would abort the whole transaction.
 import pickle
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 from apscheduler.job import Job
 from apscheduler.jobstores.base import ConflictingIdError, JobLookupError
@@ -32,6 +33,20 @@ class BatchingJobStore(SQLAlchemyJobStore):
                 yield
             finally:
                 self._connection = None
+
+    def stored_states(self, *, id_prefix: str) -> Iterator[tuple[str, dict[str, Any]]]:
+        """Yield (id, state) of each stored job whose id starts with the prefix, one at a time.
+
+        Unlike get_all_jobs(), no list of 40,000 jobs is built: a start-up that only compares
+        them keeps one in memory at a time.
+        """
+        query = select(self.jobs_t.c.id, self.jobs_t.c.job_state).where(
+            self.jobs_t.c.id.startswith(id_prefix, autoescape=True)
+        )
+        with self.engine.connect() as connection:
+            rows = connection.execution_options(yield_per=500).execute(query)
+            for job_id, state in rows:
+                yield job_id, pickle.loads(state)
 
     def _state(self, job: Job) -> dict[str, object]:
         return {

@@ -20,15 +20,16 @@ import threading
 from collections.abc import Callable, Hashable
 from contextlib import nullcontext, suppress
 from datetime import UTC, datetime
+from typing import Any
 from weakref import WeakKeyDictionary
 
 from apscheduler.events import EVENT_SCHEDULER_START, SchedulerEvent
-from apscheduler.job import Job
 from apscheduler.jobstores.base import JobLookupError
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.schedulers.base import STATE_STOPPED, BaseScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
+from apscheduler.util import obj_to_ref
 from sqlmodel import Session
 
 from rituals import jobs
@@ -63,6 +64,9 @@ async def open_ritual_in_turn(ritual_id: int) -> int | None:
     runtime = jobs.current_runtime()
     async with database_turn(runtime.engine):
         return await jobs.open_ritual_job(ritual_id)
+
+
+OPENING_JOB = obj_to_ref(open_ritual_in_turn)  # how the store names the function
 
 
 class BatchingScheduler(AsyncIOScheduler):
@@ -186,22 +190,28 @@ def _made_of(
 def _stored_ritual_jobs(scheduler: BaseScheduler) -> dict[str, Hashable]:
     """Return what the ritual jobs in the store are made of, reading the store once per scheduler."""
     if scheduler not in _known:
-        _known[scheduler] = {
-            job.id: _made_of_job(job)
-            for job in scheduler.get_jobs()
-            if job.id.startswith(RITUAL_JOB_PREFIX)
-        }
+        store = scheduler._lookup_jobstore("default")
+        if isinstance(store, BatchingJobStore):
+            states = store.stored_states(id_prefix=RITUAL_JOB_PREFIX)
+            _known[scheduler] = {job_id: _made_of_state(state) for job_id, state in states}
+        else:
+            _known[scheduler] = {
+                job.id: _made_of_state(job.__getstate__())
+                for job in scheduler.get_jobs()
+                if job.id.startswith(RITUAL_JOB_PREFIX)
+            }
     return _known[scheduler]
 
 
-def _made_of_job(job: Job) -> Hashable:
-    if job.func is not open_ritual_in_turn:
+def _made_of_state(state: dict[str, Any]) -> Hashable:
+    """Return what a stored job is made of, from its pickled state."""
+    if state.get("func") != OPENING_JOB:
         return None  # written by an older Haven: rewrite it
     return _made_of(
-        args=tuple(job.args),
-        name=job.name,
-        grace=job.misfire_grace_time,
-        fingerprint=getattr(job.trigger, "fingerprint", None),
+        args=tuple(state["args"]),
+        name=state["name"],
+        grace=state["misfire_grace_time"],
+        fingerprint=getattr(state["trigger"], "fingerprint", None),
     )
 
 
