@@ -228,7 +228,7 @@ async def one_size(count: int, *, kind: str, due: int, api_url: str, status: Pat
             f"RSS {rss_mib(first.process.pid):.0f} MiB, {load()}"
         )
         stop(first.process)
-        lead = timedelta(seconds=first.ready_seconds * 1.5 + 45)
+        lead = timedelta(seconds=first.ready_seconds * 1.2 + 20)
         due_at = (datetime.now(UTC) + lead + timedelta(minutes=1)).replace(second=0, microsecond=0)
         config.write_text(teams_yaml(count, due_teams=due, due_at=due_at), encoding="utf-8")
         print(
