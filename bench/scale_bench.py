@@ -261,6 +261,18 @@ async def one_size(count: int, *, kind: str, due: int, api_url: str, status: Pat
         print(f"{kind} {count:,} teams: {len(errors)} pool errors or tracebacks in the log")
         kept = Path(tempfile.gettempdir()) / f"haven-scale-{kind}-{count}.log"
         kept.write_bytes((work / "serve.log").read_bytes())
+        drop_schema(database)
+
+
+def drop_schema(database: str) -> None:
+    """Drop the PostgreSQL schema the run made (a SQLite file goes with its folder)."""
+    if "search_path" not in database:
+        return
+    import psycopg
+
+    schema = database.rsplit("%3D", 1)[1]
+    with psycopg.connect("postgresql://postgres@127.0.0.1:5432/test", autocommit=True) as c:
+        c.execute(f"DROP SCHEMA {schema} CASCADE")
 
 
 def serve_fake(port: int, status: Path) -> None:

@@ -110,31 +110,40 @@ async def sweep_job() -> None:
     of the open rounds only those due to close or not yet reminded.
     """
     runtime = current_runtime()
-    with session_scope(runtime.engine) as session:
-        if runtime.scheduler is None:
-            ritual_ids = [ritual.id for ritual, _team in active_rituals(session=session)]
-        else:
-            ritual_ids = list(
-                rituals_without_job(
-                    session=session,
-                    jobs_table=JOBS_TABLE,
-                    job_prefix=RITUAL_JOB_PREFIX,
-                    job_suffix=RITUAL_JOB_SUFFIX,
-                )
-            )
+    ritual_ids = await asyncio.to_thread(_rituals_to_open, runtime)
     for ritual_id in ritual_ids:
         await _guarded(open_ritual_job, ritual_id)
     now = utcnow()
-    with session_scope(runtime.engine) as session:
-        due = [
-            (o.id, o.closes_at <= now, not o.reminded and now >= _halfway(o))
-            for o in occurrences_to_follow_up(session=session, now=now)
-        ]
+    due = await asyncio.to_thread(_rounds_to_follow_up, runtime, now)
     for occurrence_id, closing, reminding in due:
         if closing:
             await _guarded(close_job, occurrence_id)
         elif reminding:
             await _guarded(remind_job, occurrence_id)
+
+
+def _rituals_to_open(runtime: Runtime) -> list[int]:
+    """Return the ids of the rituals the sweep opens (blocking: a scan of every ritual, in SQL)."""
+    with session_scope(runtime.engine) as session:
+        if runtime.scheduler is None:
+            return [ritual.id for ritual, _team in active_rituals(session=session)]
+        return list(
+            rituals_without_job(
+                session=session,
+                jobs_table=JOBS_TABLE,
+                job_prefix=RITUAL_JOB_PREFIX,
+                job_suffix=RITUAL_JOB_SUFFIX,
+            )
+        )
+
+
+def _rounds_to_follow_up(runtime: Runtime, now: datetime) -> list[tuple[int, bool, bool]]:
+    """Return (occurrence id, closing, reminding) of the open rounds due to close or be reminded."""
+    with session_scope(runtime.engine) as session:
+        return [
+            (o.id, o.closes_at <= now, not o.reminded and now >= _halfway(o))
+            for o in occurrences_to_follow_up(session=session, now=now)
+        ]
 
 
 def _halfway(occurrence: Any) -> datetime:
