@@ -292,7 +292,8 @@ def serve_fake(port: int, status: Path) -> None:
 async def run(sizes: list[int], kind: str, due: int) -> None:
     """Start the fake in its own process and measure each size in turn."""
     port = free_port()
-    status = Path(tempfile.mkdtemp(prefix="haven-scale-fake-")) / "status.json"
+    folder = tempfile.TemporaryDirectory(prefix="haven-scale-fake-")
+    status = Path(folder.name) / "status.json"
     fake = start([sys.executable, "-m", "bench.scale_bench", "fake", str(port), str(status)], {})
     try:
         while not status.exists():
@@ -307,6 +308,7 @@ async def run(sizes: list[int], kind: str, due: int) -> None:
             )
     finally:
         stop(fake)
+        folder.cleanup()
 
 
 def main() -> None:
