@@ -44,15 +44,29 @@ async def claim_scheduler(state: "ServerState") -> bool:
     runtime = jobs.installed_runtime()
     assert runtime is not None
     state.scheduler = runtime.scheduler = build_scheduler(state.settings.database_url)
-    with session_scope(state.engine) as session:
-        # Each ritual's job is due again from the start of its answer window: what fell due
-        # while no replica scheduled opens now, once (the occurrence key refuses a second).
-        scheduled = sync_jobs(scheduler=state.scheduler, session=session)
     watch_lag(state.scheduler)
-    state.scheduler.start()
+    # Started paused, the scheduler can see its store, so syncing writes only the jobs that
+    # differ; an unchanged job keeps its stored run time, a changed one is due again from the
+    # start of its answer window: what fell due while no replica scheduled opens now, once.
+    # Paused, it runs no job, so the sync may run in a worker thread: a replica taking over
+    # keeps answering /healthz while it reads and writes tens of thousands of jobs.
+    state.scheduler.start(paused=True)
+    try:
+        scheduled = await asyncio.to_thread(_sync, state)
+    except BaseException:
+        stand_down(state)  # never left holding the lock with a paused scheduler
+        raise
+    state.scheduler.resume()
     SCHEDULING.set(1)
     log.info("replica %s schedules %d ritual job(s)", state.replica, len(scheduled))
     return True
+
+
+def _sync(state: "ServerState") -> set[str]:
+    """Match the paused scheduler's jobs to the rituals (blocking)."""
+    assert state.scheduler is not None
+    with session_scope(state.engine) as session:
+        return sync_jobs(scheduler=state.scheduler, session=session)
 
 
 def stand_down(state: "ServerState") -> None:

@@ -4,6 +4,7 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy.engine import Engine
@@ -11,13 +12,15 @@ from sqlalchemy.engine import Engine
 from rituals.clock import utcnow
 from rituals.context import RitualScope, answer_window
 from rituals.errors import HavenError
+from rituals.job_ids import JOBS_TABLE, RITUAL_JOB_PREFIX, RITUAL_JOB_SUFFIX
 from rituals.lifecycle import channel_roster, close_occurrence, open_occurrence, send_reminders
 from rituals.ports import NotifierRegistry
 from rituals.privacy.daily import run_daily_privacy
 from rituals.privacy.policy import PrivacyPolicy
 from rituals.scheduling import due_time
 from storage.db import session_scope
-from storage.occurrences import active_rituals, find_occurrence, open_occurrences
+from storage.occurrences import active_rituals, find_occurrence
+from storage.ritual_schedules import occurrences_to_follow_up, rituals_without_job
 
 log = logging.getLogger(__name__)
 
@@ -112,27 +115,53 @@ async def close_job(occurrence_id: int) -> None:
 
 
 async def sweep_job() -> None:
-    """Catch up what is due: missed openings still in their window, reminders and closes."""
+    """Catch up what is due: openings no job will make, reminders and closes.
+
+    With a scheduler running, every ritual it synced has a job that fires when the ritual is due,
+    so the sweep opens only rituals without a stored job (added by another process since the last
+    sync); without one (tools, tests) it looks at every active ritual. Either way it reads ids, and
+    of the open rounds only those due to close or not yet reminded.
+    """
     runtime = current_runtime()
-    with session_scope(runtime.engine) as session:
-        ritual_ids = [ritual.id for ritual, _team in active_rituals(session=session)]
+    ritual_ids = await asyncio.to_thread(_rituals_to_open, runtime)
     for ritual_id in ritual_ids:
         await _guarded(open_ritual_job, ritual_id)
     now = utcnow()
-    with session_scope(runtime.engine) as session:
-        due = [
-            (
-                o.id,
-                o.closes_at <= now,
-                not o.reminded and now >= o.scheduled_at + (o.closes_at - o.scheduled_at) / 2,
-            )
-            for o in open_occurrences(session=session)
-        ]
+    due = await asyncio.to_thread(_rounds_to_follow_up, runtime, now)
     for occurrence_id, closing, reminding in due:
         if closing:
             await _guarded(close_job, occurrence_id)
         elif reminding:
             await _guarded(remind_job, occurrence_id)
+
+
+def _rituals_to_open(runtime: Runtime) -> list[int]:
+    """Return the ids of the rituals the sweep opens (blocking: a scan of every ritual, in SQL)."""
+    with session_scope(runtime.engine) as session:
+        if runtime.scheduler is None:
+            return [ritual.id for ritual, _team in active_rituals(session=session)]
+        return list(
+            rituals_without_job(
+                session=session,
+                jobs_table=JOBS_TABLE,
+                job_prefix=RITUAL_JOB_PREFIX,
+                job_suffix=RITUAL_JOB_SUFFIX,
+            )
+        )
+
+
+def _rounds_to_follow_up(runtime: Runtime, now: datetime) -> list[tuple[int, bool, bool]]:
+    """Return (occurrence id, closing, reminding) of the open rounds due to close or be reminded."""
+    with session_scope(runtime.engine) as session:
+        return [
+            (o.id, o.closes_at <= now, not o.reminded and now >= _halfway(o))
+            for o in occurrences_to_follow_up(session=session, now=now)
+        ]
+
+
+def _halfway(occurrence: Any) -> datetime:
+    """Return when half an occurrence's answer window has passed: its reminder time."""
+    return occurrence.scheduled_at + (occurrence.closes_at - occurrence.scheduled_at) / 2
 
 
 async def privacy_job() -> None:

@@ -117,7 +117,7 @@ def shift_to_working_day(local: datetime, working_days: frozenset[int]) -> datet
     return naive.replace(tzinfo=local.tzinfo)
 
 
-def _repeats_earlier_wall_time(fire: datetime) -> bool:
+def repeats_earlier_wall_time(fire: datetime) -> bool:
     """Tell whether a local time is the second pass of a wall time the fall-back repeats."""
     return fire.fold == 1 and fire.replace(fold=0).utcoffset() != fire.utcoffset()
 
@@ -141,7 +141,7 @@ def fire_times(
         fire = trigger.get_next_fire_time(previous, cursor)
         if fire is None or fire > until:
             return sorted(found)
-        if not _repeats_earlier_wall_time(fire):
+        if not repeats_earlier_wall_time(fire):
             shifted = to_utc(shift_to_working_day(fire, days))
             if after < shifted <= until:
                 found.add(shifted)

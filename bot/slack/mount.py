@@ -4,7 +4,7 @@ import logging
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from aiohttp import ClientSession, web
+from aiohttp import web
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncApp
 
@@ -12,6 +12,7 @@ from bot.slack.bolt_app import build_bolt_app
 from bot.slack.runtime import SlackRuntime, build_runtime, multi_workspace
 from bot.slack.token_workspace import bind_config_teams
 from bot.slack.transport import EventsEndpoint, OAuthEndpoints
+from bot.slack.web import web_session
 from storage.db import session_scope
 
 if TYPE_CHECKING:
@@ -48,7 +49,7 @@ def _resync_schedule(state: "ServerState") -> None:
 async def _open_web_session(app: web.Application) -> None:
     """Keep Web API connections alive between calls: one HTTP session for every Slack client."""
     mount = app[SLACK]
-    session = ClientSession()
+    session = web_session()
     mount.bolt.client.session = session
     mount.runtime.clients.use_session(session)
 

@@ -3,7 +3,7 @@
 import logging
 from typing import Any
 
-from aiohttp import ClientSession
+from aiohttp import ClientSession, ClientTimeout
 from slack_sdk.http_retry.builtin_async_handlers import (
     AsyncConnectionErrorRetryHandler,
     AsyncRateLimitErrorRetryHandler,
@@ -19,6 +19,9 @@ from rituals.metrics import MESSAGES_SENT, SEND_FAILURES, SEND_RETRIES
 RATE_LIMIT_RETRIES = (
     10  # each waits Retry-After, so a burst of 429s delays a prompt, never drops it
 )
+# Seconds one Web API call may take before it fails (slack_sdk's own default is 30): a Slack that
+# accepts and never answers must not keep a round, or anything waiting behind it, for longer.
+CALL_TIMEOUT_SECONDS = 10
 
 # slack_sdk logs request bodies at DEBUG; they can hold user ids, so this logger never goes below INFO.
 quiet_logger = logging.getLogger("bot.slack.web")
@@ -82,10 +85,23 @@ class PacedWebClient(CountedWebClient):
         return await super().api_call(api_method, **kwargs)
 
 
+def web_session() -> ClientSession:
+    """Return the HTTP session every Slack client of a server shares, with the call timeout.
+
+    slack_sdk applies its own timeout only to the sessions it makes itself; a shared session
+    without one would wait aiohttp's default five minutes for a Slack that never answers.
+    """
+    return ClientSession(timeout=ClientTimeout(total=CALL_TIMEOUT_SECONDS))
+
+
 def plain_client(*, api_url: str, token: str | None = None) -> AsyncWebClient:
     """Return an unpaced client on Haven's API URL with the 429 retry policy (for Bolt's requests)."""
     return CountedWebClient(
-        token=token, base_url=api_url, retry_handlers=retry_handlers(), logger=quiet_logger
+        token=token,
+        base_url=api_url,
+        timeout=CALL_TIMEOUT_SECONDS,
+        retry_handlers=retry_handlers(),
+        logger=quiet_logger,
     )
 
 
@@ -132,6 +148,7 @@ class SlackClients:
                 workspace=workspace,
                 token=token,
                 base_url=self.api_url,
+                timeout=CALL_TIMEOUT_SECONDS,
                 retry_handlers=retry_handlers(),
                 logger=quiet_logger,
                 session=self._session,

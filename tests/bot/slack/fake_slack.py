@@ -39,6 +39,7 @@ class FakeSlack:
     socket_acks: list[dict[str, Any]] = field(default_factory=list)
     page_size: int = 2  # conversations.members paginates early, as Slack may
     anyone: bool = False  # users.info knows every id (load tests with many made-up people)
+    stall_seconds: float = 0.0  # hold every Web API answer this long (a slow or silent Slack)
     _limits: dict[str, list[int]] = field(default_factory=dict)
     _failures: dict[str, list[Any]] = field(default_factory=dict)
     _ts: Any = field(default_factory=lambda: itertools.count(1))
@@ -132,6 +133,8 @@ class FakeSlack:
                     status=429,
                     headers={"Retry-After": str(wait)},
                 )
+        if self.stall_seconds:
+            await asyncio.sleep(self.stall_seconds)
         limit = self._limits.get(method)
         if limit and limit[0] > 0:
             limit[0] -= 1
