@@ -251,20 +251,47 @@ async def send_reminders(
     occurrence_id: int,
     roster: list[Person] | None = None,
 ) -> int:
-    """Nudge, by direct message, each member who has not answered; return how many are nudged."""
+    """Nudge, by direct message, each member who has not answered; return how many are nudged.
+
+    The database work runs in a worker thread; the roster is fetched with no transaction open.
+    """
+    if roster is None:
+        channel = await asyncio.to_thread(_reminder_roster_channel, session, occurrence_id)
+        roster = await channel_roster(channel, notifiers) if channel else None
+    queued = await asyncio.to_thread(
+        queue_reminders, session=session, occurrence_id=occurrence_id, roster=roster
+    )
+    if queued is None:
+        return 0
+    await dispatch(session, notifiers)
+    return queued
+
+
+def _reminder_roster_channel(session: Session, occurrence_id: int) -> ChannelAddress | None:
+    """Return the channel whose members are the team, when its round still wants reminders."""
+    scope, occurrence = RitualScope.of_occurrence(session=session, occurrence_id=occurrence_id)
+    wanted = (
+        occurrence.status == "open"
+        and not occurrence.reminded
+        and scope.ritual.kind in REMINDER_TEXT
+    )
+    channel = scope.channel if wanted and scope.team.members_from_channel else None
+    session.commit()  # no transaction stays open while the platform answers
+    return channel
+
+
+def queue_reminders(
+    *, session: Session, occurrence_id: int, roster: list[Person] | None
+) -> int | None:
+    """Mark the round reminded and queue its reminders (blocking); None when there is none to send."""
     scope, occurrence = RitualScope.of_occurrence(session=session, occurrence_id=occurrence_id)
     if occurrence.status != "open" or occurrence.reminded:
-        return 0
-    if scope.ritual.kind not in REMINDER_TEXT:
-        occurrence.reminded = True  # sharing a failure stays voluntary: no reminders for it
-        session.add(occurrence)
-        session.commit()
-        return 0
-    if roster is None and scope.team.members_from_channel:
-        session.commit()
-        roster = await channel_roster(scope.channel, notifiers)
+        return None
     occurrence.reminded = True
     session.add(occurrence)
+    if scope.ritual.kind not in REMINDER_TEXT:
+        session.commit()  # sharing a failure stays voluntary: no reminders for it
+        return None
     answered = _answered(scope, occurrence)
     reminder = Reminder(
         occurrence_id=occurrence_id,
@@ -278,7 +305,6 @@ async def send_reminders(
     envelopes = _each(scope, pending, reminder, key=f"occ:{occurrence_id}:reminder", until=until)
     enqueue(session, envelopes)
     session.commit()
-    await dispatch(session, notifiers)
     return len(envelopes)
 
 
@@ -289,14 +315,27 @@ async def close_occurrence(
     occurrence_id: int,
     now: datetime | None = None,
 ) -> RoundSummary | None:
-    """Close an occurrence: post its summary and forget who answered anonymously."""
+    """Close an occurrence: post its summary and forget who answered anonymously.
+
+    The database work (and the erasure of old row versions) runs in a worker thread.
+    """
+    now = now or utcnow()
+    summary = await asyncio.to_thread(
+        close_round, session=session, occurrence_id=occurrence_id, now=now
+    )
+    if summary is not None:
+        await dispatch(session, notifiers, now=now)
+    return summary
+
+
+def close_round(*, session: Session, occurrence_id: int, now: datetime) -> RoundSummary | None:
+    """Close the round, forget its authors, release its feedback and queue its summary (blocking)."""
     scope, occurrence = RitualScope.of_occurrence(session=session, occurrence_id=occurrence_id)
     rolled_up = scope.ritual.kind in ROLLED_UP_KINDS
     if occurrence.status != "open":
         if rolled_up:  # a retried close: finish a refresh that did not get to run
             refresh_if_stale(session=session, team_id=scope.team.id, iso_week=occurrence.iso_week)
         return None
-    now = now or utcnow()
     session.commit()  # nothing the caller did shares the close's transaction
     if not lock_occurrence(session=session, occurrence_id=occurrence.id, open_only=True):
         session.rollback()
@@ -322,7 +361,6 @@ async def close_occurrence(
     if rolled_up:  # first, so nothing below can leave the week's rollups behind
         refresh_rollups(session=session, team_id=scope.team.id, iso_week=occurrence.iso_week)
     erase_old_versions(session=session, compact=True)
-    await dispatch(session, notifiers, now=now)
     return _summary(scope, occurrence, released)
 
 
