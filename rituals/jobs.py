@@ -13,7 +13,7 @@ from rituals.clock import utcnow
 from rituals.context import RitualScope, answer_window
 from rituals.errors import HavenError
 from rituals.job_ids import JOBS_TABLE, RITUAL_JOB_PREFIX, RITUAL_JOB_SUFFIX
-from rituals.lifecycle import channel_roster, close_occurrence, open_occurrence, send_reminders
+from rituals.lifecycle import close_occurrence, open_occurrence, send_reminders
 from rituals.ports import NotifierRegistry
 from rituals.privacy.daily import run_daily_privacy
 from rituals.privacy.policy import PrivacyPolicy
@@ -57,10 +57,26 @@ def current_runtime() -> Runtime:
 
 
 async def open_ritual_job(ritual_id: int) -> int | None:
-    """Open the ritual's due occurrence, if any; return its id (no session open while Slack answers)."""
+    """Open the ritual's due occurrence, if any; return its id (no database work on the loop)."""
     runtime = current_runtime()
     now = utcnow()
+    due = await asyncio.to_thread(_due_unopened, runtime.engine, ritual_id, now)
+    if due is None:
+        return None
     with session_scope(runtime.engine) as session:
+        occurrence = await open_occurrence(
+            session=session,
+            notifiers=runtime.notifiers,
+            ritual_id=ritual_id,
+            scheduled_at=due,
+            now=now,
+        )
+        return occurrence.id if occurrence else None
+
+
+def _due_unopened(engine: Engine, ritual_id: int, now: datetime) -> datetime | None:
+    """Return when the ritual's round is due, unless it is paused, not due or opened (blocking)."""
+    with session_scope(engine) as session:
         scope = RitualScope.of_ritual(session=session, ritual_id=ritual_id)
         if scope.ritual.paused:
             return None
@@ -73,35 +89,15 @@ async def open_ritual_job(ritual_id: int) -> int | None:
         )
         if due is None or find_occurrence(session=session, ritual_id=ritual_id, scheduled_at=due):
             return None
-        channel = scope.channel if scope.team.members_from_channel else None
-    roster = await channel_roster(channel, runtime.notifiers) if channel else None
-    with session_scope(runtime.engine) as session:
-        occurrence = await open_occurrence(
-            session=session,
-            notifiers=runtime.notifiers,
-            ritual_id=ritual_id,
-            scheduled_at=due,
-            now=now,
-            roster=roster,
-        )
-        return occurrence.id if occurrence else None
+        return due
 
 
 async def remind_job(occurrence_id: int) -> int:
     """Queue the occurrence's reminders (the roster is fetched with no session open)."""
     runtime = current_runtime()
     with session_scope(runtime.engine) as session:
-        scope, occurrence = RitualScope.of_occurrence(session=session, occurrence_id=occurrence_id)
-        if occurrence.status != "open" or occurrence.reminded:
-            return 0
-        channel = scope.channel if scope.team.members_from_channel else None
-    roster = await channel_roster(channel, runtime.notifiers) if channel else None
-    with session_scope(runtime.engine) as session:
         return await send_reminders(
-            session=session,
-            notifiers=runtime.notifiers,
-            occurrence_id=occurrence_id,
-            roster=roster,
+            session=session, notifiers=runtime.notifiers, occurrence_id=occurrence_id
         )
 
 
