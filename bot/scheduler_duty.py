@@ -15,8 +15,7 @@ from typing import TYPE_CHECKING
 from bot.observability import watch_lag
 from rituals import jobs
 from rituals.metrics import SCHEDULING
-from rituals.scheduler import build_scheduler, sync_jobs
-from storage.db import session_scope
+from rituals.scheduler import build_scheduler, sync_in_session
 from storage.leader_lock import LockHeld, lock_holder, still_held, try_acquire
 
 if TYPE_CHECKING:
@@ -65,8 +64,27 @@ async def claim_scheduler(state: "ServerState") -> bool:
 def _sync(state: "ServerState") -> set[str]:
     """Match the paused scheduler's jobs to the rituals (blocking)."""
     assert state.scheduler is not None
-    with session_scope(state.engine) as session:
-        return sync_jobs(scheduler=state.scheduler, session=session)
+    return sync_in_session(state.engine, state.scheduler)
+
+
+def resync_soon(state: "ServerState") -> None:
+    """Bring the jobs in line with rituals an admin just changed, in a worker thread."""
+    scheduler = state.scheduler
+    if scheduler is None or not scheduler.running:
+        return
+
+    async def resync() -> None:
+        try:
+            await asyncio.to_thread(sync_in_session, state.engine, scheduler)
+        except Exception:  # the change is saved; the periodic re-sync picks it up
+            log.exception("could not resync the schedule after an admin change")
+
+    task = asyncio.get_running_loop().create_task(resync())
+    _resyncs.add(task)
+    task.add_done_callback(_resyncs.discard)
+
+
+_resyncs: "set[asyncio.Task[None]]" = set()  # kept until done, as asyncio asks
 
 
 def stand_down(state: "ServerState") -> None:

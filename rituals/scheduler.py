@@ -15,6 +15,7 @@ A restart neither drops nor repeats an occurrence:
   sync) and reminds and closes open rounds.
 """
 
+import asyncio
 import logging
 import threading
 from collections.abc import Callable, Hashable
@@ -30,6 +31,7 @@ from apscheduler.schedulers.base import STATE_STOPPED, BaseScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 from apscheduler.util import obj_to_ref
+from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from rituals import jobs
@@ -287,5 +289,13 @@ async def resync_job() -> None:
     runtime = jobs.installed_runtime()
     if runtime is None or runtime.scheduler is None:
         return  # a scheduler started without Haven's runtime has nothing to follow
-    with session_scope(runtime.engine) as session:
-        sync_jobs(scheduler=runtime.scheduler, session=session)
+    await asyncio.to_thread(sync_in_session, runtime.engine, runtime.scheduler)
+
+
+def sync_in_session(engine: Engine, scheduler: AsyncIOScheduler) -> set[str]:
+    """Match the jobs to the rituals in a session of its own (blocking: run it in a worker thread).
+
+    APScheduler's job changes are thread-safe (the scheduler wakes up on its event loop).
+    """
+    with session_scope(engine) as session:
+        return sync_jobs(scheduler=scheduler, session=session)

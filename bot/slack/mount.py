@@ -8,12 +8,12 @@ from aiohttp import web
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncApp
 
+from bot.scheduler_duty import resync_soon
 from bot.slack.bolt_app import build_bolt_app
 from bot.slack.runtime import SlackRuntime, build_runtime, multi_workspace
 from bot.slack.token_workspace import bind_config_teams
 from bot.slack.transport import EventsEndpoint, OAuthEndpoints
 from bot.slack.web import web_session
-from storage.db import session_scope
 
 if TYPE_CHECKING:
     from bot.server import ServerState
@@ -31,19 +31,6 @@ class SlackMount:
 
 
 SLACK = web.AppKey("slack", SlackMount)
-
-
-def _resync_schedule(state: "ServerState") -> None:
-    """Bring the scheduler's jobs in line with rituals an admin just changed."""
-    if state.scheduler is None or not state.scheduler.running:
-        return
-    from rituals.scheduler import sync_jobs
-
-    try:
-        with session_scope(state.engine) as session:
-            sync_jobs(scheduler=state.scheduler, session=session)
-    except Exception:  # the change is saved; the periodic sweep still picks it up
-        log.exception("could not resync the schedule after a Slack admin change")
 
 
 async def _open_web_session(app: web.Application) -> None:
@@ -87,7 +74,7 @@ def mount_slack(*, app: web.Application, state: "ServerState") -> None:
     """Add the Slack endpoints (or Socket Mode) and register the Slack notifier."""
     settings = state.settings
     runtime = build_runtime(settings=settings, engine=state.engine, notifiers=state.notifiers)
-    runtime.rituals_changed = lambda: _resync_schedule(state)
+    runtime.rituals_changed = lambda: resync_soon(state)
     runtime.app_token = settings.slack_app_token
     state.notifiers.by_platform["slack"] = runtime.notifier
     bolt = build_bolt_app(settings=settings, runtime=runtime)

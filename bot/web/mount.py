@@ -5,6 +5,7 @@ from typing import TYPE_CHECKING
 
 from aiohttp import web
 
+from bot.scheduler_duty import resync_soon
 from bot.web import routes
 from bot.web.links import SIGN_IN_PATH
 
@@ -15,17 +16,6 @@ STATIC = Path(__file__).parent / "static"
 MINIMUM_KEY = 32
 
 
-def _resync(state: "ServerState") -> None:
-    """Bring the scheduler's jobs in line with a ritual an admin just changed."""
-    if state.scheduler is None or not state.scheduler.running:
-        return
-    from rituals.scheduler import sync_jobs
-    from storage.db import session_scope
-
-    with session_scope(state.engine) as session:
-        sync_jobs(scheduler=state.scheduler, session=session)
-
-
 def mount_dashboard(*, app: web.Application, state: "ServerState") -> None:
     """Add the dashboard's pages, forms and static files."""
     settings = state.settings
@@ -34,7 +24,7 @@ def mount_dashboard(*, app: web.Application, state: "ServerState") -> None:
         notifiers=state.notifiers,
         key=settings.dashboard_key,
         relay_key=settings.relay_key_bytes,
-        rituals_changed=lambda: _resync(state),
+        rituals_changed=lambda: resync_soon(state),
     )
     add = app.router
     add.add_get(SIGN_IN_PATH, routes.sign_in)

@@ -1,5 +1,7 @@
 """`/haven` from Slack: help, setup, rituals, leaders, status; admins only for changes."""
 
+import asyncio
+
 from sqlmodel import Session, select
 
 from rituals.admin import add_haven_admin
@@ -190,6 +192,15 @@ async def test_commands_in_an_unbound_channel_say_how_to_set_it_up(slack):
     )
 
 
+async def soon(condition, seconds: float = 10.0) -> bool:  # type: ignore[no-untyped-def]
+    """Return whether condition() turns true within a few seconds (polled on the loop)."""
+    for _ in range(int(seconds / 0.05)):
+        if condition():
+            return True
+        await asyncio.sleep(0.05)
+    return bool(condition())
+
+
 async def test_a_ritual_added_from_slack_is_scheduled_at_once(database_url, engine, fake_slack):
     from bot.server import STATE, create_app
     from rituals.scheduler import ritual_job_id
@@ -204,9 +215,10 @@ async def test_a_ritual_added_from_slack_is_scheduled_at_once(database_url, engi
         await slack.command(user="U0BOSS", text="rituals add checkin 55 9 * * mon")
         ritual = rituals(engine)["checkin"]
         scheduler = app[STATE].scheduler
-        assert scheduler.get_job(ritual_job_id(ritual.id)) is not None
+        job_id = ritual_job_id(ritual.id)
+        assert await soon(lambda: scheduler.get_job(job_id) is not None)  # synced off the loop
         await slack.command(user="U0BOSS", text=f"rituals pause {ritual.id}")
-        assert scheduler.get_job(ritual_job_id(ritual.id)) is None
+        assert await soon(lambda: scheduler.get_job(job_id) is None)
     finally:
         await slack.settle()
         await client.close()
