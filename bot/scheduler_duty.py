@@ -24,6 +24,9 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
+_resyncs: "set[asyncio.Task[None]]" = set()  # background tasks, kept until done as asyncio asks
+
+
 def schedules(state: "ServerState") -> bool:
     """Return whether this replica runs the scheduler now."""
     return state.scheduler is not None and state.scheduler.running
@@ -58,6 +61,9 @@ async def claim_scheduler(state: "ServerState") -> bool:
     state.scheduler.resume()
     SCHEDULING.set(1)
     log.info("replica %s schedules %d ritual job(s)", state.replica, len(scheduled))
+    catch_up = asyncio.get_running_loop().create_task(jobs.catch_up_job())
+    _resyncs.add(catch_up)  # kept until done, as asyncio asks
+    catch_up.add_done_callback(_resyncs.discard)
     return True
 
 
@@ -82,9 +88,6 @@ def resync_soon(state: "ServerState") -> None:
     task = asyncio.get_running_loop().create_task(resync())
     _resyncs.add(task)
     task.add_done_callback(_resyncs.discard)
-
-
-_resyncs: "set[asyncio.Task[None]]" = set()  # kept until done, as asyncio asks
 
 
 def stand_down(state: "ServerState") -> None:

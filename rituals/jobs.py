@@ -131,6 +131,25 @@ async def sweep_job() -> None:
             await _guarded(remind_job, occurrence_id)
 
 
+async def catch_up_job() -> None:
+    """Open every round that fell due while no replica scheduled, once (at start and takeover).
+
+    A job the last scheduler took from its store before it died is stored with its next run
+    time already moved on, so neither that job nor the sweep would open the round it was
+    opening; the occurrence key makes opening a round twice impossible.
+    """
+    runtime = current_runtime()
+    ritual_ids = await asyncio.to_thread(_active_ritual_ids, runtime.engine)
+    for ritual_id in ritual_ids:
+        await _guarded(open_ritual_job, ritual_id)
+
+
+def _active_ritual_ids(engine: Engine) -> list[int]:
+    """Return the ids of every active ritual (blocking)."""
+    with session_scope(engine) as session:
+        return [ritual.id for ritual, _team in active_rituals(session=session) if ritual.id]
+
+
 def _rituals_to_open(runtime: Runtime) -> list[int]:
     """Return the ids of the rituals the sweep opens (blocking: a scan of every ritual, in SQL)."""
     with session_scope(runtime.engine) as session:

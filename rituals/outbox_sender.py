@@ -14,6 +14,7 @@ import random
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from weakref import WeakKeyDictionary
 
 from sqlalchemy import or_, update
 from sqlalchemy.engine import Engine
@@ -32,6 +33,7 @@ from storage.models_digest import DigestDelivery
 from storage.models_outbox import OutboxMessage
 
 log = logging.getLogger(__name__)
+_drain_locks: "WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock]" = WeakKeyDictionary()
 
 CLAIM_SECONDS = 60  # a claim older than this was abandoned (its sender died): the row is doubtful
 CALL_TIMEOUT_SECONDS = 60.0  # every platform call ends by then; the row is then doubtful
@@ -357,7 +359,34 @@ async def drain(
     replica: str = "inline",
     classify: Classifier = retry_everything,
 ) -> int:
-    """Send every row due at now in this process, one at a time, in order; return how many went."""
+    """Send every row due at now in this process, one at a time, in order; return how many went.
+
+    Drains of one process take turns: claiming is not atomic on SQLite, and two drains at once
+    could each claim, and send, the same row.
+    """
+    async with _drain_turn():
+        return await _drain(engine, notifiers, relay_key, now, replica=replica, classify=classify)
+
+
+def _drain_turn() -> asyncio.Lock:
+    """Return this event loop's lock for inline drains."""
+    loop = asyncio.get_running_loop()
+    lock = _drain_locks.get(loop)
+    if lock is None:
+        lock = _drain_locks[loop] = asyncio.Lock()
+    return lock
+
+
+async def _drain(
+    engine: Engine,
+    notifiers: NotifierRegistry,
+    relay_key: bytes | None = None,
+    now: datetime | None = None,
+    *,
+    replica: str = "inline",
+    classify: Classifier = retry_everything,
+) -> int:
+    """Send every due row, one at a time (the body of drain)."""
     now = now or utcnow()
     sent = 0
     while True:
