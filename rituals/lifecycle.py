@@ -3,7 +3,6 @@
 import asyncio
 import logging
 from datetime import datetime, timedelta
-from weakref import WeakKeyDictionary
 
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
@@ -13,6 +12,7 @@ from rituals.anonymous_rows import rewrite_shuffled
 from rituals.clock import local_iso_week, to_local, utcnow
 from rituals.context import RitualScope, answer_window
 from rituals.errors import InvalidAnswer
+from rituals.loop_lock import LoopLock
 from rituals.messages import Message, Reminder, RoundSummary
 from rituals.outbox import Envelope, dispatch, enqueue, prompt_key
 from rituals.ports import ChannelAddress, NotifierRegistry, Person
@@ -30,7 +30,7 @@ from storage.rollups import ROLLED_UP_KINDS, refresh_if_stale, refresh_rollups
 from storage.teams import active_members, upsert_member
 
 log = logging.getLogger(__name__)
-_opening_locks: "WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock]" = WeakKeyDictionary()
+_openings = LoopLock()  # one opening at a time: two of a team would race on its roster
 
 # A first roster of a large channel looks each person up (users.info, 100 a minute): be patient.
 ROSTER_TIMEOUT_SECONDS = 600.0
@@ -93,15 +93,6 @@ async def open_now(
         scheduled_at=now.replace(second=0, microsecond=0),
         now=now,
     )
-
-
-def _openings() -> asyncio.Lock:
-    """Return this event loop's lock for writing openings (an asyncio lock holds no thread)."""
-    loop = asyncio.get_running_loop()
-    lock = _opening_locks.get(loop)
-    if lock is None:
-        lock = _opening_locks[loop] = asyncio.Lock()
-    return lock
 
 
 def _roster_channel(session: Session, ritual_id: int) -> ChannelAddress | None:

@@ -14,7 +14,6 @@ import random
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from weakref import WeakKeyDictionary
 
 from sqlalchemy import or_, update
 from sqlalchemy.engine import Engine
@@ -22,6 +21,7 @@ from sqlmodel import Session, col, select
 
 from rituals.clock import utcnow
 from rituals.errors import HavenError
+from rituals.loop_lock import LoopLock
 from rituals.messages import Message
 from rituals.metrics import OUTBOX_FAILED, SEND_RETRIES
 from rituals.outbox import ANONYMOUS, SENDING_KEY
@@ -33,7 +33,7 @@ from storage.models_digest import DigestDelivery
 from storage.models_outbox import OutboxMessage
 
 log = logging.getLogger(__name__)
-_drain_locks: "WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock]" = WeakKeyDictionary()
+_drain_turn = LoopLock()  # inline drains of a process take turns (see drain)
 
 CLAIM_SECONDS = 60  # a claim older than this was abandoned (its sender died): the row is doubtful
 CALL_TIMEOUT_SECONDS = 60.0  # every platform call ends by then; the row is then doubtful
@@ -365,29 +365,18 @@ async def drain(
     could each claim, and send, the same row.
     """
     async with _drain_turn():
-        return await _drain(engine, notifiers, relay_key, now, replica=replica, classify=classify)
+        return await _send_due(engine, notifiers, relay_key, now or utcnow(), replica, classify)
 
 
-def _drain_turn() -> asyncio.Lock:
-    """Return this event loop's lock for inline drains."""
-    loop = asyncio.get_running_loop()
-    lock = _drain_locks.get(loop)
-    if lock is None:
-        lock = _drain_locks[loop] = asyncio.Lock()
-    return lock
-
-
-async def _drain(
+async def _send_due(
     engine: Engine,
     notifiers: NotifierRegistry,
-    relay_key: bytes | None = None,
-    now: datetime | None = None,
-    *,
-    replica: str = "inline",
-    classify: Classifier = retry_everything,
+    relay_key: bytes | None,
+    now: datetime,
+    replica: str,
+    classify: Classifier,
 ) -> int:
-    """Send every due row, one at a time (the body of drain)."""
-    now = now or utcnow()
+    """Send every row due at now, one at a time, in order (the body of drain)."""
     sent = 0
     while True:
         progress = False
