@@ -62,18 +62,37 @@ def apply_checkin(
     text: str | None,
 ) -> tuple[Answer, bool]:
     """Add or change a member's check-in in the session (not committed); return it and if it changed."""
-    require_mood(mood)
-    text = clean_text(text)
     answer = existing
     changed = answer is not None
+    values = checkin_values(mood=mood, text=text, earlier=answer.text if answer else None)
     if answer is None:
         answer = Answer(occurrence_id=occurrence.id, member_id=member.id, answered_at=utcnow())
-    if changed and text is None:
-        text = answer.text  # a second click on a mood keeps the word given earlier
-    answer.mood, answer.text, answer.answered_at = mood, text, utcnow()
-    answer.sentiment = score_text(text)
+    answer.mood, answer.text, answer.sentiment = values.mood, values.text, values.sentiment
+    answer.answered_at = utcnow()
     session.add(answer)
     return answer, changed
+
+
+@dataclass(frozen=True)
+class CheckinValues:
+    """What a check-in stores: the mood, the word as kept, and the word's sentiment."""
+
+    mood: int
+    text: str | None
+    sentiment: float | None
+
+
+def checkin_values(*, mood: int, text: object, earlier: str | None) -> CheckinValues:
+    """Return what a click stores, given the word of the member's earlier check-in, if any.
+
+    A second click on a mood keeps the word given earlier. Raises InvalidAnswer for a mood off
+    the scale or a text Haven does not keep.
+    """
+    require_mood(mood)
+    kept = clean_text(text)
+    if kept is None:
+        kept = earlier
+    return CheckinValues(mood=mood, text=kept, sentiment=score_text(kept))
 
 
 async def record(

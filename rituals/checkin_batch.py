@@ -19,6 +19,7 @@ import logging
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 
+from sqlalchemy import bindparam
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlmodel import Session, col, select
@@ -31,43 +32,29 @@ from rituals.checkin import (
     show_in_thread,
     show_named_in_thread,
 )
+from rituals.checkin_click import (
+    CheckinClick,
+    Outcome,
+    Recorded,
+    Scopes,
+    round_of,
+)
+from rituals.checkin_known import write_known_private
 from rituals.context import RitualScope, require_open
 from rituals.errors import HavenError, InvalidAnswer, NotFound
 from rituals.metrics import ANSWERS_RECORDED, ANSWERS_REFUSED
 from rituals.ports import NotifierRegistry
 from rituals.texts import BROKEN_CHARACTER
-from storage.models import Answer, Member, Occurrence
+from storage.models import Answer, Member, Occurrence, Ritual, Team, Workspace
 from storage.teams import name_unnamed_members
 from storage.write_transaction import begin_writing
 
 log = logging.getLogger(__name__)
 MAX_BATCH = 500
+GROUP_WINDOW = 0.010  # under load, a batch starts at most this long after the one before it
 WRITE_ATTEMPTS = 3  # a concurrent first answer from another process makes a batch retry
 
 
-@dataclass(frozen=True)
-class CheckinClick:
-    """One member's check-in as it arrived from a platform."""
-
-    occurrence_id: int
-    platform: str
-    workspace: str  # the platform's workspace id the click came from
-    user_id: str
-    mood: int
-    text: str | None = None
-    display_name: str = ""
-
-
-@dataclass(frozen=True)
-class Recorded:
-    """What writing one click produced: the receipt, and the thread reply to show in shared mode."""
-
-    receipt: CheckinReceipt
-    shared_answer_id: int | None = None  # set when the answer belongs in the thread
-    unnamed_member_id: int | None = None  # set when the member's name is not known yet
-
-
-Outcome = Recorded | HavenError
 NameLookup = Callable[[CheckinClick], Awaitable[str]]  # the clicker's name, from the platform
 
 
@@ -99,11 +86,14 @@ class CheckinRecorder:
         notifiers: NotifierRegistry,
         names: NameLookup | None = None,
         max_batch: int = MAX_BATCH,
+        window: float = GROUP_WINDOW,
     ) -> None:
         self.engine = engine
         self.notifiers = notifiers
         self.names = names
         self.max_batch = max_batch
+        self.window = window
+        self._last_batch_at = float("-inf")  # the event loop's time the last batch started
         self._waiting: list[tuple[CheckinClick, asyncio.Future[Recorded]]] = []
         self._writer: asyncio.Task[None] | None = None
         self._follow_up: asyncio.Task[None] | None = None  # names and thread replies, in order
@@ -125,7 +115,12 @@ class CheckinRecorder:
             await asyncio.wait([self._follow_up])
 
     async def _drain(self) -> None:
+        loop = asyncio.get_running_loop()
         while self._waiting:
+            wait = self._last_batch_at + self.window - loop.time()
+            if wait > 0 and len(self._waiting) < self.max_batch:  # busy: let the batch fill
+                await asyncio.sleep(wait)
+            self._last_batch_at = loop.time()
             batch = self._waiting[: self.max_batch]
             del self._waiting[: self.max_batch]
             clicks = [click for click, _ in batch]
@@ -209,41 +204,78 @@ class CheckinRecorder:
                 await outbox.dispatch(session, self.notifiers)
 
     def _write(self, clicks: Sequence[CheckinClick]) -> list[Outcome]:
-        """Apply every click in one transaction; retry the batch when a concurrent insert wins."""
-        for attempt in range(WRITE_ATTEMPTS):
+        """Apply every click in one transaction; retry the batch when a concurrent insert wins.
+
+        When the database refuses the batch's rows as a whole, the transaction is undone and
+        the batch written again with a savepoint per click, so that only the bad one is refused.
+        """
+        careful = False
+        attempts = 0
+        while True:
             with Session(self.engine, expire_on_commit=False) as session:
                 try:
                     begin_writing(session)
-                    outcomes = _apply_all(session, clicks)
+                    outcomes = _apply_all(session, clicks, careful=careful)
                     session.commit()
+                except _RowsRefused:
+                    session.rollback()
+                    careful = True
+                    continue
                 except IntegrityError:
                     session.rollback()
-                    if attempt + 1 == WRITE_ATTEMPTS:
+                    attempts += 1
+                    if attempts == WRITE_ATTEMPTS:
                         raise
                     continue
                 return outcomes
-        raise AssertionError("unreachable")
 
 
-Opened = tuple[RitualScope, Occurrence]
+# Built once: building a statement costs more than running it on a batch of a few clicks.
+SCOPES_OF_OCCURRENCES = (
+    select(Occurrence, Ritual, Team, Workspace)
+    .join(Ritual, col(Ritual.id) == Occurrence.ritual_id)
+    .join(Team, col(Team.id) == Ritual.team_id)
+    .join(Workspace, col(Workspace.id) == Team.workspace_id)
+    .where(col(Occurrence.id).in_(bindparam("occurrence_ids", expanding=True)))
+)
+MEMBERS_WITH_ANSWERS = (
+    select(Member, Answer)
+    .outerjoin(
+        Answer,
+        (col(Answer.member_id) == Member.id)
+        & (col(Answer.occurrence_id) == bindparam("occurrence_id"))
+        & (col(Answer.item) == 0),
+    )
+    .where(
+        col(Member.team_id) == bindparam("team_id"),
+        col(Member.platform_user_id).in_(bindparam("user_ids", expanding=True)),
+    )
+)
 
 
-def _open_scopes(
-    session: Session, clicks: Sequence[CheckinClick]
-) -> dict[int, Opened | HavenError]:
-    """Load each open check-in's scope once, or the error that refuses its clicks."""
-    scopes: dict[int, Opened | HavenError] = {}
-    for occurrence_id in dict.fromkeys(click.occurrence_id for click in clicks):
+def _open_scopes(session: Session, clicks: Sequence[CheckinClick]) -> Scopes:
+    """Load every clicked occurrence with its scope in one query, or the error that refuses it."""
+    wanted = list(dict.fromkeys(click.occurrence_id for click in clicks))
+    rows = session.exec(SCOPES_OF_OCCURRENCES, params={"occurrence_ids": wanted}).all()
+    found = {
+        occurrence.id: (occurrence, ritual, team, workspace)
+        for occurrence, ritual, team, workspace in rows
+    }
+    scopes: Scopes = {}
+    for occurrence_id in wanted:
+        if occurrence_id not in found:
+            scopes[occurrence_id] = NotFound(f"no ritual occurrence with id {occurrence_id}")
+            continue
+        occurrence, ritual, team, workspace = found[occurrence_id]
         try:
-            scope, occurrence = RitualScope.of_occurrence(
-                session=session, occurrence_id=occurrence_id
-            )
             require_open(occurrence)
-            if scope.ritual.kind != "checkin":
+            if ritual.kind != "checkin":
                 raise NotFound("That button does not belong to a check-in.")
-            scopes[occurrence_id] = (scope, occurrence)
         except HavenError as error:
             scopes[occurrence_id] = error
+            continue
+        scope = RitualScope(session=session, ritual=ritual, team=team, workspace=workspace)
+        scopes[occurrence_id] = (scope, occurrence)
     return scopes
 
 
@@ -251,33 +283,31 @@ def _open_scopes(
 class _Batch:
     """What one batch loaded: scopes, members by (occurrence, user id), answers by (occurrence, member)."""
 
-    scopes: dict[int, Opened | HavenError]
+    scopes: Scopes
     members: dict[tuple[int, str], Member]
     answers: dict[tuple[int, int], Answer]
 
 
-def _load(session: Session, clicks: Sequence[CheckinClick]) -> _Batch:
-    """Load scopes, then members and earlier answers with one query each per occurrence."""
-    batch = _Batch(scopes=_open_scopes(session, clicks), members={}, answers={})
+def _load(session: Session, clicks: Sequence[CheckinClick], scopes: Scopes) -> _Batch:
+    """Load each open round's clicking members with their earlier answers, one query each."""
+    batch = _Batch(scopes=scopes, members={}, answers={})
     for occurrence_id, opened in batch.scopes.items():
         if isinstance(opened, HavenError):
             continue
-        team = opened[0].team
         user_ids = {click.user_id for click in clicks if click.occurrence_id == occurrence_id}
         found = session.exec(
-            select(Member).where(
-                Member.team_id == team.id, col(Member.platform_user_id).in_(user_ids)
-            )
+            MEMBERS_WITH_ANSWERS,
+            params={
+                "occurrence_id": occurrence_id,
+                "team_id": opened[0].team.id,
+                "user_ids": list(user_ids),
+            },
         ).all()
-        batch.members.update({(occurrence_id, m.platform_user_id): m for m in found})
-        earlier = session.exec(
-            select(Answer).where(
-                Answer.occurrence_id == occurrence_id,
-                Answer.item == 0,
-                col(Answer.member_id).in_([m.id for m in found]),
-            )
-        ).all()
-        batch.answers.update({(occurrence_id, a.member_id): a for a in earlier})
+        for member, answer in found:
+            assert member.id is not None
+            batch.members[(occurrence_id, member.platform_user_id)] = member
+            if answer is not None:
+                batch.answers[(occurrence_id, member.id)] = answer
     return batch
 
 
@@ -292,27 +322,52 @@ class _Fallback(Exception):
     """The batch cannot be applied in one piece: apply each click in a savepoint of its own."""
 
 
-def _apply_all(session: Session, clicks: Sequence[CheckinClick]) -> list[Outcome]:
+class _RowsRefused(Exception):
+    """The database refused a batch written as plain rows: write it again, click by click."""
+
+
+def _apply_all(
+    session: Session, clicks: Sequence[CheckinClick], *, careful: bool = False
+) -> list[Outcome]:
     """Apply clicks in arrival order and return each click's outcome.
 
-    The whole batch is applied and flushed at once, in one savepoint. Only when that fails (an
-    answer the database or the core refuses part-way) is the savepoint undone and every click
+    The whole batch is applied at once: as plain rows when every click is a known member's
+    private check-in (rituals/checkin_known.py), else through the ORM in one savepoint. Only
+    when that fails (an answer the database or the core refuses part-way) is every click
     applied again in a savepoint of its own, so that the refused one is refused alone.
     """
-    try:
-        with session.begin_nested():
-            batch = _load(session, clicks)
-            applied = _apply_together(session, clicks, batch)
-            session.flush()  # new answers get their ids here
-        return [
-            outcome if isinstance(outcome, HavenError) else _recorded(click, outcome, batch)
-            for click, outcome in zip(clicks, applied, strict=True)
-        ]
-    except IntegrityError:
-        raise  # a concurrent first answer from another process: the batch is retried
-    except (_Fallback, DBAPIError, UnicodeError, ValueError):
-        batch = _load(session, clicks)  # what the undone savepoint changed is read again
-        return [_apply_in_savepoint(session, click, batch) for click in clicks]
+    scopes = _open_scopes(session, clicks)
+    if not careful:
+        try:
+            outcomes = write_known_private(session, clicks, scopes)
+        except IntegrityError:
+            raise  # a concurrent first answer from another process: the batch is retried
+        except (DBAPIError, UnicodeError, ValueError) as error:
+            raise _RowsRefused() from error  # no savepoint to undo: the transaction is undone
+        if outcomes is not None:
+            return outcomes
+        try:
+            with session.begin_nested():
+                return _apply_through_orm(session, clicks, scopes)
+        except IntegrityError:
+            raise
+        except (_Fallback, DBAPIError, UnicodeError, ValueError):
+            pass  # what the undone savepoint changed is read again below
+    batch = _load(session, clicks, scopes)
+    return [_apply_in_savepoint(session, click, batch) for click in clicks]
+
+
+def _apply_through_orm(
+    session: Session, clicks: Sequence[CheckinClick], scopes: Scopes
+) -> list[Outcome]:
+    """Apply every click as ORM objects and flush; raise _Fallback when one fails part-way."""
+    batch = _load(session, clicks, scopes)
+    applied = _apply_together(session, clicks, batch)
+    session.flush()  # new answers get their ids here
+    return [
+        outcome if isinstance(outcome, HavenError) else _recorded(click, outcome, batch)
+        for click, outcome in zip(clicks, applied, strict=True)
+    ]
 
 
 Applied = tuple[Answer, CheckinReceipt, bool]
@@ -367,13 +422,10 @@ def _apply_one(
     session: Session, click: CheckinClick, batch: _Batch
 ) -> tuple[Answer, CheckinReceipt, bool] | HavenError:
     """Apply one click against what the batch loaded: the answer, the receipt, whether shared."""
-    opened = batch.scopes[click.occurrence_id]
+    opened = round_of(click, batch.scopes)
     if isinstance(opened, HavenError):
         return opened
     scope, occurrence = opened
-    workspace = scope.workspace
-    if workspace.platform != click.platform or workspace.external_id != click.workspace:
-        return NotFound("That ritual is not part of this workspace.")
     try:
         require_mood(click.mood)
         member = scope.admit(

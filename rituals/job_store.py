@@ -7,6 +7,7 @@ on PostgreSQL one failed statement would abort the whole transaction.
 """
 
 import pickle
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -20,19 +21,29 @@ from sqlalchemy.engine import Connection
 
 
 class BatchingJobStore(SQLAlchemyJobStore):
-    """A SQLAlchemyJobStore whose writes inside one_transaction() are committed together."""
+    """A SQLAlchemyJobStore whose writes inside one_transaction() are committed together.
 
-    _connection: Connection | None = None
+    The transaction belongs to the thread that opened it: the scheduler's pass over due jobs
+    and a re-sync run in different worker threads, and neither writes into the other's.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._open = threading.local()
+
+    @property
+    def _connection(self) -> Connection | None:
+        return getattr(self._open, "connection", None)
 
     @contextmanager
     def one_transaction(self) -> Iterator[None]:
         """Write every job added, changed or removed in the block in one transaction."""
         with self.engine.begin() as connection:
-            self._connection = connection
+            self._open.connection = connection
             try:
                 yield
             finally:
-                self._connection = None
+                self._open.connection = None
 
     def stored_states(self, *, id_prefix: str) -> Iterator[tuple[str, dict[str, Any]]]:
         """Yield (id, state) of each stored job whose id starts with the prefix, one at a time.

@@ -14,7 +14,8 @@ from bot.slack.notifier import SlackNotifier
 from bot.slack.pacing import Pacer
 from bot.slack.people import SlackPeople
 from bot.slack.web import SlackClients
-from rituals.checkin_batch import CheckinClick, CheckinRecorder
+from rituals.checkin_batch import CheckinRecorder
+from rituals.checkin_click import CheckinClick
 from rituals.ports import NotifierRegistry
 from rituals.privacy.policy import PrivacyPolicy
 from rituals.privacy.workspace_erasure import cancel_erasure

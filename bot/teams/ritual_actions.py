@@ -10,7 +10,7 @@ from bot.teams.conversations import find_conversation, roster, roster_id_of
 from bot.teams.notifier import PersonUnreachable
 from bot.teams.runtime import Reply, TeamsRuntime
 from rituals import failure, feedback, pulse
-from rituals.checkin_batch import CheckinClick
+from rituals.checkin_click import CheckinClick
 from rituals.context import RitualScope
 from rituals.errors import InvalidAnswer
 from rituals.messages import AGREE_LABELS, MOOD_LABELS

@@ -1,7 +1,12 @@
 """The server through real HTTP: health check, and the scheduler running in the same loop."""
 
+import asyncio
+import gc
+
+from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 
+import bot.server
 from bot.server import STATE, access_logger, create_app
 from bot.settings import Settings
 
@@ -68,9 +73,6 @@ def test_the_access_log_is_off_unless_asked_for(monkeypatch):
 
 
 async def test_a_handler_that_fails_unforeseen_answers_400_without_a_traceback(caplog):
-    from aiohttp import web
-    from aiohttp.test_utils import TestClient, TestServer
-
     from bot.http_guard import answer_failures
 
     async def broken(request: web.Request) -> web.Response:
@@ -88,3 +90,20 @@ async def test_a_handler_that_fails_unforeseen_answers_400_without_a_traceback(c
         await client.close()
     assert not [r for r in caplog.records if r.exc_info]
     assert any("KeyError at test_server.py" in r.getMessage() for r in caplog.records)
+
+
+def test_serve_freezes_what_start_up_built_out_of_later_collections(tmp_path, monkeypatch):
+    """A full collection over every library object paused clicks for over 100 ms (p99 of 300/s)."""
+    started: list[web.Application] = []
+    monkeypatch.setattr(bot.server.web, "run_app", lambda app, **_: started.append(app))
+    settings = Settings(DATABASE_URL=f"sqlite:///{tmp_path / 'haven.db'}")  # type: ignore[call-arg]
+    bot.server.run_server(settings=settings, port=0)
+    (app,) = started
+    assert app.on_startup[-1] is bot.server.freeze_start_up_heap  # after everything else
+
+    before = gc.get_freeze_count()
+    try:
+        asyncio.run(bot.server.freeze_start_up_heap(app))
+        assert gc.get_freeze_count() > before
+    finally:
+        gc.unfreeze()

@@ -5,7 +5,8 @@ import asyncio
 import pytest
 from sqlmodel import Session, select
 
-from rituals.checkin_batch import CheckinClick, CheckinRecorder
+from rituals.checkin_batch import CheckinRecorder
+from rituals.checkin_click import CheckinClick
 from rituals.errors import InvalidAnswer, NotFound
 from rituals.lifecycle import close_occurrence
 from rituals.messages import SharedCheckin
@@ -187,3 +188,98 @@ async def test_a_poisoned_answer_is_refused_alone_and_every_valid_one_is_stored(
     assert rows["UNUL"] == (3, "nulbyte")  # an invisible NUL is dropped on every database
     await recorder.record(click(occurrence.id, "U000", 5))  # the recorder goes on
     assert stored(engine, occurrence.id)["U000"] == (5, "word 0")
+
+
+async def known_members_round(engine, session, notifiers, users, *, mode="private"):  # type: ignore[no-untyped-def]
+    """Open a check-in whose members have all answered once; return it and its recorder."""
+    _scope, occurrence = await open_kind(session, notifiers, "checkin", mode=mode)
+    recorder = CheckinRecorder(engine=engine, notifiers=notifiers)
+    await asyncio.gather(
+        *(recorder.record(click(occurrence.id, u, 3, text="first")) for u in users)
+    )
+    return occurrence, recorder
+
+
+def count_orm_batches(monkeypatch) -> list[int]:  # type: ignore[no-untyped-def]
+    """Count the batches written through the ORM rather than as plain rows."""
+    import rituals.checkin_batch as batch_module
+
+    calls: list[int] = []
+    through_orm = batch_module._apply_through_orm
+
+    def counted(session, clicks, scopes):  # type: ignore[no-untyped-def]
+        calls.append(len(clicks))
+        return through_orm(session, clicks, scopes)
+
+    monkeypatch.setattr(batch_module, "_apply_through_orm", counted)
+    return calls
+
+
+async def test_known_members_private_clicks_are_written_as_rows_with_the_same_rules(
+    engine, session, notifiers, monkeypatch
+):
+    users = [f"U{n:03d}" for n in range(20)]
+    occurrence, recorder = await known_members_round(engine, session, notifiers, users)
+    orm_batches = count_orm_batches(monkeypatch)
+    clicks = [click(occurrence.id, u, 1 + n % 5) for n, u in enumerate(users)]
+    clicks += [
+        click(occurrence.id, "U000", 5, text="  better\r\nnow  "),
+        click(occurrence.id, "U001", 9),
+    ]
+    results = await asyncio.gather(*(recorder.record(c) for c in clicks), return_exceptions=True)
+
+    assert orm_batches == []  # every click was a known member's: no ORM object was needed
+    assert all(r.changed for r in results[:20])  # type: ignore[union-attr]
+    assert results[0].text == "first"  # type: ignore[union-attr]  # a mood click keeps the word
+    assert results[20].text == "better\nnow"  # type: ignore[union-attr]  # cleaned as ever
+    assert isinstance(results[21], InvalidAnswer)  # a mood off the scale, refused alone
+    rows = stored(engine, occurrence.id)
+    assert rows["U000"] == (5, "better\nnow")
+    assert rows["U001"] == (2, "first")
+    assert {u: rows[u] for u in users[2:]} == {
+        u: (1 + n % 5, "first") for n, u in enumerate(users) if n >= 2
+    }
+    with Session(engine) as check:
+        answer = check.exec(
+            select(Answer).join(Member).where(Member.platform_user_id == "U000")
+        ).one()
+        assert answer.sentiment is not None  # the new word was scored
+
+
+async def test_a_newcomer_or_a_shared_round_sends_the_batch_through_the_orm(
+    engine, session, notifiers, monkeypatch
+):
+    occurrence, recorder = await known_members_round(engine, session, notifiers, ["U1", "U2"])
+    orm_batches = count_orm_batches(monkeypatch)
+    await asyncio.gather(
+        recorder.record(click(occurrence.id, "U1", 4)),
+        recorder.record(click(occurrence.id, "UNEW", 2)),
+    )
+    assert orm_batches == [2]
+    assert stored(engine, occurrence.id) == {
+        "U1": (4, "first"),
+        "U2": (3, "first"),
+        "UNEW": (2, None),
+    }
+
+
+async def test_a_poisoned_answer_among_known_members_is_refused_alone(engine, session, notifiers):
+    users = [f"U{n:03d}" for n in range(30)] + ["UNUL", "USURROGATE"]
+    occurrence, recorder = await known_members_round(engine, session, notifiers, users)
+    clicks = [
+        click(occurrence.id, u, 1 + n % 5, text=f"word {n}") for n, u in enumerate(users[:30])
+    ]
+    clicks[5:5] = [
+        click(occurrence.id, "UNUL", 4, text="nul\x00byte"),
+        click(occurrence.id, "USURROGATE", 4, text="broken \ud800 text"),
+    ]
+    results = await asyncio.gather(*(recorder.record(c) for c in clicks), return_exceptions=True)
+    outcome = {c.user_id: r for c, r in zip(clicks, results, strict=True)}
+
+    rows = stored(engine, occurrence.id)
+    assert {u: rows[u] for u in users[:30]} == {
+        u: (1 + n % 5, f"word {n}") for n, u in enumerate(users[:30])
+    }
+    assert rows["USURROGATE"] == (3, "first")  # the earlier answer stands
+    assert "broken character" in str(outcome["USURROGATE"])
+    assert rows["UNUL"] == (4, "nulbyte")

@@ -7,7 +7,8 @@ from sqlalchemy import text
 from sqlmodel import select
 
 from rituals import anonymous_rows, checkin, failure, feedback
-from rituals.checkin_batch import CheckinClick, CheckinRecorder
+from rituals.checkin_batch import CheckinRecorder
+from rituals.checkin_click import CheckinClick
 from rituals.clock import utcnow
 from rituals.context import RitualScope
 from rituals.lifecycle import close_occurrence, open_occurrence

@@ -9,6 +9,7 @@ scheduler.wakeup(). Waiting for a job is polling for its observable result, at m
 
 import asyncio
 import logging
+import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -575,3 +576,37 @@ async def test_resync_follows_rituals_added_and_paused_by_another_process(
         jobs.install_runtime(None)
         scheduler.shutdown(wait=False)
         await asyncio.sleep(0)
+
+
+# --- the event loop while jobs fall due ---------------------------------------------------------
+
+
+async def test_a_long_pass_over_due_jobs_leaves_the_event_loop_free(
+    new_scheduler, session, runtime, monkeypatch
+):
+    """A pass over 1,000 due jobs took over a second; run on the loop, /healthz waited for it."""
+    ritual = make_ritual(session, make_team(session), "checkin", schedule=CHECKIN)
+    scheduler = new_scheduler()
+    sync_jobs(scheduler=scheduler, session=session)
+    store = scheduler._jobstores["default"]
+    read_due = store.get_due_jobs
+    passes: list[float] = []
+
+    def slow_read(now):  # type: ignore[no-untyped-def]
+        time.sleep(0.6)  # what reading, re-timing and writing a thousand jobs costs
+        passes.append(0.6)
+        return read_due(now)
+
+    monkeypatch.setattr(store, "get_due_jobs", slow_read)
+    loop = asyncio.get_running_loop()
+    scheduler.start()
+    started = last = loop.time()
+    longest_gap, until = 0.0, started + 5  # then until 0.2 s after the first pass
+    while loop.time() < until:
+        await asyncio.sleep(0.01)
+        longest_gap, last = max(longest_gap, loop.time() - last), loop.time()
+        if passes and until > last + 0.2:
+            until = last + 0.2
+    assert passes
+    assert longest_gap < 0.3  # the loop kept turning through the 0.6 s pass
+    assert scheduler.get_job(ritual_job_id(ritual.id)) is not None  # the pass still did its work

@@ -9,7 +9,8 @@ from bot.slack import ids, views
 from bot.slack.listeners.common import channel_of, field_error, slack_scope, tell
 from bot.slack.runtime import SlackRuntime
 from rituals.checkin import CheckinReceipt
-from rituals.checkin_batch import CheckinClick, UnstorableText
+from rituals.checkin_batch import UnstorableText
+from rituals.checkin_click import CheckinClick
 from rituals.context import require_open
 from rituals.errors import HavenError
 from rituals.messages import MOOD_LABELS
@@ -70,9 +71,9 @@ def register(app: AsyncApp, runtime: SlackRuntime) -> None:
     """Register the check-in listeners."""
 
     async def store_click_first(body, context, next):  # type: ignore[no-untyped-def]
-        # Acknowledged means stored: the click is committed (with its batch) before the listener
-        # acks. Stored here, in the request itself, rather than in the listener Bolt starts after
-        # it, Bolt's wait for the ack does not poll while the batch commits.
+        # Acknowledged means stored: the click is committed (with its batch), then acknowledged,
+        # here in the request itself. Bolt answers at once with an ack given before it starts the
+        # listener; an ack from the listener it would notice only at its next 10 ms poll.
         try:
             occurrence_id, mood = ids.numbers_in(body["actions"][0].get("value"), 2)
             context[LINE] = await record_checkin(
@@ -84,11 +85,11 @@ def register(app: AsyncApp, runtime: SlackRuntime) -> None:
             )
         except HavenError as error:
             context[LINE] = str(error)
+        await context.ack()
         return await next()
 
     @app.action(MOOD_ACTION, middleware=[store_click_first])
-    async def mood_clicked(ack, body, client, context) -> None:  # type: ignore[no-untyped-def]
-        await ack()
+    async def mood_clicked(body, client, context) -> None:  # type: ignore[no-untyped-def]
         await tell(
             client=client, channel=channel_of(body), user=context.user_id, text=context[LINE]
         )
