@@ -22,6 +22,7 @@ PER_TENANT: Windows = ((1.0, 50),)
 # Teams counts calls as they arrive: a call that waited less on the network than the one before it
 # must not land in that one's window, so each window is kept this much longer.
 MARGIN_SECONDS = 0.25
+SWEEP_SECONDS = 60.0  # how often conversations and tenants with no call left in view are forgotten
 
 
 class TeamsPacer:
@@ -41,6 +42,11 @@ class TeamsPacer:
         self.clock = clock
         self.sleep = sleep
         self._calls: dict[tuple[str, str], deque[float]] = {}
+        self._longest = {  # by kind of key: the longest window, beyond which a call is forgotten
+            "conversation": max(seconds for seconds, _ in self.per_conversation),
+            "tenant": max(seconds for seconds, _ in self.per_tenant),
+        }
+        self._swept = clock()
 
     async def wait(self, *, tenant: str, conversation: str) -> None:
         """Return when one more call may go to the conversation (a thread counts as its channel).
@@ -53,6 +59,7 @@ class TeamsPacer:
 
     async def _take(self, key: tuple[str, str], windows: Windows) -> None:
         """Record one call under key once every window has room for it, waiting until then."""
+        self._forget_idle(self.clock())
         calls = self._calls.setdefault(key, deque())
         longest = max(seconds for seconds, _ in windows)
         while True:
@@ -64,6 +71,23 @@ class TeamsPacer:
                 calls.append(now)
                 return
             await self.sleep(delay)
+
+    def _forget_idle(self, now: float) -> None:
+        """Once a minute, drop the conversations and tenants whose calls have all left view.
+
+        Without this the pacer would keep an entry for every conversation it ever sent to, for
+        the life of the process. A waiter's conversation is never idle, so none is dropped.
+        """
+        if now - self._swept < SWEEP_SECONDS:
+            return
+        self._swept = now
+        idle = [
+            key
+            for key, calls in self._calls.items()
+            if not calls or calls[-1] <= now - self._longest[key[0]]
+        ]
+        for key in idle:
+            del self._calls[key]
 
     @staticmethod
     def _delay(calls: deque[float], now: float, seconds: float, most: int) -> float:

@@ -64,3 +64,21 @@ def test_the_long_windows_hold_too():
     assert most_in_any_window(times, 30.0) <= 60
     assert most_in_any_window(times, 2.0) <= 8
     assert 30.0 <= times[-1] < 100.0  # 130 messages take two 30-second windows, not an hour
+
+
+async def test_conversations_with_no_call_left_in_view_are_forgotten():
+    clock = [0.0]
+
+    async def sleep(seconds: float) -> None:
+        clock[0] += seconds
+
+    pacer = TeamsPacer(clock=lambda: clock[0], sleep=sleep)
+    for n in range(1000):  # a reminder to each of 1,000 personal chats
+        await pacer.wait(tenant="T", conversation=f"a:{n}")
+    assert len(pacer._calls) == 1001
+    clock[0] += 1800.0  # half an hour later the hour window still holds them: kept
+    await pacer.wait(tenant="T", conversation="a:0")
+    assert len(pacer._calls) == 1001
+    clock[0] += 3700.0  # over an hour after their last call they are out of every window
+    await pacer.wait(tenant="T", conversation="a:new")
+    assert set(pacer._calls) == {("conversation", "a:new"), ("tenant", "T")}
