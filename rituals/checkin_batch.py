@@ -38,6 +38,7 @@ from rituals.checkin_click import (
     Recorded,
     Scopes,
     round_of,
+    users_by_round,
 )
 from rituals.checkin_known import write_known_private
 from rituals.context import RitualScope, require_open
@@ -291,17 +292,10 @@ class _Batch:
 def _load(session: Session, clicks: Sequence[CheckinClick], scopes: Scopes) -> _Batch:
     """Load each open round's clicking members with their earlier answers, one query each."""
     batch = _Batch(scopes=scopes, members={}, answers={})
-    for occurrence_id, opened in batch.scopes.items():
-        if isinstance(opened, HavenError):
-            continue
-        user_ids = {click.user_id for click in clicks if click.occurrence_id == occurrence_id}
+    for occurrence_id, (scope, _occurrence), user_ids in users_by_round(clicks, scopes):
         found = session.exec(
             MEMBERS_WITH_ANSWERS,
-            params={
-                "occurrence_id": occurrence_id,
-                "team_id": opened[0].team.id,
-                "user_ids": list(user_ids),
-            },
+            params={"occurrence_id": occurrence_id, "team_id": scope.team.id, "user_ids": user_ids},
         ).all()
         for member, answer in found:
             assert member.id is not None

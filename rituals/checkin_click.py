@@ -1,5 +1,6 @@
 """A check-in click as a platform delivers it, the scope it answers, and what writing it produced."""
 
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from rituals.checkin import CheckinReceipt
@@ -44,3 +45,14 @@ def round_of(click: CheckinClick, scopes: Scopes) -> Opened | HavenError:
     if workspace.platform != click.platform or workspace.external_id != click.workspace:
         return NotFound("That ritual is not part of this workspace.")
     return opened
+
+
+def users_by_round(
+    clicks: Sequence[CheckinClick], scopes: Scopes
+) -> Iterator[tuple[int, Opened, list[str]]]:
+    """Yield each open round's occurrence id, the round, and the user ids that clicked it, once each."""
+    for occurrence_id, opened in scopes.items():
+        if isinstance(opened, HavenError):
+            continue
+        user_ids = dict.fromkeys(c.user_id for c in clicks if c.occurrence_id == occurrence_id)
+        yield occurrence_id, opened, list(user_ids)

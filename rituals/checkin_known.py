@@ -12,7 +12,14 @@ from collections.abc import Sequence
 from sqlmodel import Session
 
 from rituals.checkin import CheckinReceipt, checkin_values
-from rituals.checkin_click import CheckinClick, Outcome, Recorded, Scopes, round_of
+from rituals.checkin_click import (
+    CheckinClick,
+    Outcome,
+    Recorded,
+    Scopes,
+    round_of,
+    users_by_round,
+)
 from rituals.clock import utcnow
 from rituals.errors import HavenError
 from storage.checkin_rows import CheckinRow, MemberCheckin, members_with_checkins, write_checkins
@@ -71,14 +78,9 @@ def _known_members(
 ) -> dict[tuple[int, str], MemberCheckin]:
     """Return the clicking members of each open round, by (occurrence id, user id)."""
     known: dict[tuple[int, str], MemberCheckin] = {}
-    for occurrence_id, opened in scopes.items():
-        if isinstance(opened, HavenError):
-            continue
-        user_ids = list(
-            dict.fromkeys(c.user_id for c in clicks if c.occurrence_id == occurrence_id)
-        )
+    for occurrence_id, (scope, _occurrence), user_ids in users_by_round(clicks, scopes):
         found = members_with_checkins(
-            session, occurrence_id=occurrence_id, team_id=opened[0].team.id, user_ids=user_ids
+            session, occurrence_id=occurrence_id, team_id=scope.team.id, user_ids=user_ids
         )
         known.update({(occurrence_id, user_id): m for user_id, m in found.items()})
     return known

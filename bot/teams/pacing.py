@@ -61,7 +61,7 @@ class TeamsPacer:
         """Record one call under key once every window has room for it, waiting until then."""
         self._forget_idle(self.clock())
         calls = self._calls.setdefault(key, deque())
-        longest = max(seconds for seconds, _ in windows)
+        longest = self._longest[key[0]]
         while True:
             now = self.clock()
             while calls and calls[0] <= now - longest:
